@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class ProjectsConfig(AppConfig):
+    name = "projects"
+    verbose_name = "Projets et appels à idées"
+
+    def ready(self):
+        from home import demo, figures
+        from projects import demo_content, selectors
+
+        figures.register("projects", "Projets publiés sur le site", selectors.count_projects)
+        demo.register(demo_content.load)

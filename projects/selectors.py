@@ -1,0 +1,7 @@
+"""Read-side queries of the projects app, offered to other apps (home figures)."""
+
+from projects.models import ProjectPage
+
+
+def count_projects() -> int:
+    return ProjectPage.objects.live().public().count()

@@ -1,0 +1,14 @@
+"""Development: a local key, DEBUG on and the console email backend unless the environment says otherwise."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "dev-only-insecure-key-never-use-in-production")
+os.environ.setdefault("DEBUG", "true")
+os.environ.setdefault("SECURE_COOKIES", "false")
+
+from .base import *  # noqa: E402,F403
+
+ALLOWED_HOSTS = [*ALLOWED_HOSTS, "[::1]"]  # noqa: F405
+STORAGES["staticfiles"] = {  # noqa: F405
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}
