@@ -4,4 +4,4 @@ from projects.models import ProjectPage
 
 
 def count_projects() -> int:
-    return ProjectPage.objects.live().public().count()
+    return ProjectPage.objects.live().public().filter(is_example=False).count()

@@ -1,0 +1,43 @@
+"""Shared fixtures: the demo site built by the real loader, on any database state."""
+
+import pytest
+from wagtail.models import Locale, Page
+
+from home.demo.content import load as load_demo_content
+from home.models import HomePage
+
+
+def ensure_wagtail_root() -> Page:
+    """Wagtail's root page and default locale, as migrations create them.
+
+    A live_server test flushes the database (TransactionTestCase), taking them away.
+    """
+    Locale.objects.get_or_create(language_code="fr")
+    root = Page.get_first_root_node()
+    if root is None:
+        root = Page.add_root(
+            instance=Page(title="Root", slug="root", locale=Locale.objects.get(language_code="fr"))
+        )
+    return root
+
+
+def build_demo_site() -> HomePage:
+    ensure_wagtail_root()
+    load_demo_content()
+    return HomePage.objects.get()
+
+
+@pytest.fixture
+def demo_site(db) -> HomePage:
+    """The whole demo site (home, news, projects, legal pages) as `make run` shows it."""
+    return build_demo_site()
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache():
+    """The rate limits and Wagtail's caches live in the cache: start each test empty."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
