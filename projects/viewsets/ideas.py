@@ -1,0 +1,3 @@
+"""Admin screens for ideas (filled in by the ideas work)."""
+
+viewsets = []

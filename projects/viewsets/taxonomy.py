@@ -1,0 +1,29 @@
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from projects.models import Commune, ProjectStatus, Theme
+
+
+class ThemeViewSet(SnippetViewSet):
+    model = Theme
+    icon = "tag"
+    menu_label = "Thèmes"
+    list_display = ["name", "slug", "sort_order"]
+    search_fields = ["name"]
+
+
+class CommuneViewSet(SnippetViewSet):
+    model = Commune
+    icon = "site"
+    menu_label = "Communes"
+    list_display = ["name", "postal_code"]
+    search_fields = ["name", "postal_code"]
+
+
+class ProjectStatusViewSet(SnippetViewSet):
+    model = ProjectStatus
+    icon = "list-ol"
+    menu_label = "Statuts de projet"
+    list_display = ["name", "sort_order", "counts_as_seeded"]
+
+
+viewsets = [ThemeViewSet, CommuneViewSet, ProjectStatusViewSet]

@@ -1,0 +1,3 @@
+"""Admin screens for workshop registrations (filled in by the workshops work)."""
+
+viewsets = []
