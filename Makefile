@@ -22,7 +22,10 @@ run: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo_content
 	$(MANAGE) ensure_demo_admin
-	$(MANAGE) runserver $(HOST):$(PORT)
+	@echo "Site : http://$(HOST):$(PORT)/  (emails affichés ici ; tâches de fond : db_worker lancé à côté)"
+	@$(MANAGE) db_worker --no-startup-delay & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(MANAGE) runserver $(HOST):$(PORT)
 
 browser-deps:
 	@bin/install-browser

@@ -17,7 +17,7 @@ urlpatterns = [
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
 ]
 
-if settings.DEBUG:
+if settings.DEBUG or getattr(settings, "SERVE_MEDIA", False):
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -144,18 +144,26 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# Email: console in development, SMTP as soon as EMAIL_HOST is set.
+# Email (Django 6.1 mailers): console unless EMAIL_HOST names an SMTP server.
 DEFAULT_FROM_EMAIL = env.get_str("DEFAULT_FROM_EMAIL", "Clus'Ter Jura <contact@clusterjura.fr>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-EMAIL_HOST = env.get_str("EMAIL_HOST")
-if EMAIL_HOST:
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_PORT = env.get_int("EMAIL_PORT", 587)
-    EMAIL_HOST_USER = env.get_str("EMAIL_HOST_USER", "")
-    EMAIL_HOST_PASSWORD = env.get_str("EMAIL_HOST_PASSWORD", "")
-    EMAIL_USE_TLS = env.get_bool("EMAIL_USE_TLS", True)
+_email_host = env.get_str("EMAIL_HOST")
+if _email_host:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": _email_host,
+                "port": env.get_int("EMAIL_PORT", 587),
+                "username": env.get_str("EMAIL_HOST_USER", ""),
+                "password": env.get_str("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env.get_bool("EMAIL_USE_TLS", True),
+                "timeout": 20,
+            },
+        }
+    }
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 
 # Background work (emails, later PDFs) goes through Django's tasks framework.
 # The database backend keeps tasks until `manage.py db_worker` runs them.

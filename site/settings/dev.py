@@ -12,3 +12,7 @@ ALLOWED_HOSTS = [*ALLOWED_HOSTS, "[::1]"]  # noqa: F405
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
+# Static files are served by WhiteNoise from the source folders, even with DEBUG=false.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+SERVE_MEDIA = True

@@ -1,0 +1,50 @@
+"""Query budgets: the home page and the news index cost the same with ten times more news."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from home.demo.images import ensure_image
+from home.models import NewsIndexPage, NewsPage
+
+pytestmark = pytest.mark.django_db
+
+# Measured on the demo site; a change that adds queries must say why here.
+HOME_PAGE_QUERIES = 30
+NEWS_INDEX_QUERIES = 20
+
+
+def add_news(count: int, start: int = 0) -> None:
+    index = NewsIndexPage.objects.get()
+    image = ensure_image("Image de test", "Illustration de test.", "meadow")
+    for number in range(start, start + count):
+        page = NewsPage(
+            title=f"Actualité {number}",
+            slug=f"actualite-{number}",
+            intro="Brève du territoire.",
+            date=datetime.date(2025, 1, 1) + datetime.timedelta(days=number),
+            image=image,
+        )
+        index.add_child(instance=page)
+        page.tags.add("territoire", f"lot-{number % 3}")
+        page.save()
+
+
+def count_queries(client, url: str) -> int:
+    client.get(url)  # warm Wagtail's per-process caches (site root paths, renditions)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize(("url", "budget"), [("/", HOME_PAGE_QUERIES), ("/actualites/", NEWS_INDEX_QUERIES)])
+def test_query_count_does_not_grow_with_the_news(client, demo_site, url, budget):
+    add_news(3)
+    few = count_queries(client, url)
+    add_news(30, start=3)
+    many = count_queries(client, url)
+    assert many == few, f"{url}: {few} queries with 4 news, {many} with 34"
+    assert many <= budget, f"{url}: {many} queries, budget {budget}"
