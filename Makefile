@@ -22,7 +22,8 @@ run: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo_content
 	$(MANAGE) ensure_demo_admin
-	@echo "Site : http://$(HOST):$(PORT)/  (emails affichés ici ; tâches de fond : db_worker lancé à côté)"
+	@echo "Site : http://$(HOST):$(PORT)/   administration : http://$(HOST):$(PORT)/admin/"
+	@echo "(courriels affichés ici ; tâches de fond : db_worker lancé à côté)"
 	@$(MANAGE) db_worker --no-startup-delay & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(MANAGE) runserver $(HOST):$(PORT)

@@ -28,5 +28,5 @@ class Command(BaseCommand):
             )
         user.set_password(password)
         user.save()
-        self.stdout.write(self.style.SUCCESS("Administration : http://127.0.0.1:8000/admin/"))
+        self.stdout.write(self.style.SUCCESS("Administration du site (/admin/) :"))
         self.stdout.write(self.style.SUCCESS(f"  identifiant : admin   mot de passe : {password}"))
