@@ -11,3 +11,9 @@ class ProjectsConfig(AppConfig):
 
         figures.register("projects", "Projets publiés sur le site", selectors.count_projects)
         demo.register(demo_content.load)
+        # Calls for ideas: after the projects loader (it makes the themes and workshops).
+        from projects import demo_ideas
+        from projects.models.ideas import count_received_ideas
+
+        figures.register("ideas", "Idées reçues sur le site", count_received_ideas)
+        demo.register(demo_ideas.load)

@@ -1,0 +1,249 @@
+"""Forms of the calls for ideas: the public submission form and the staff edit form.
+
+Both only validate and hand over to `projects.ideas_services`, where the rules live.
+"""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Field, Fieldset, Layout
+from django import forms
+from django.core.validators import RegexValidator
+from django.db import transaction
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+
+from projects.models import Commune, Idea, Theme
+from projects.models.ideas import (
+    DESCRIPTION_MAX,
+    DESCRIPTION_MIN,
+    EMAIL_MAX,
+    NAME_MAX,
+    ORGANISATION_MAX,
+    PHONE_MAX,
+    TITLE_MAX,
+    TITLE_MIN,
+    phone_validator,
+)
+
+# Control characters (newlines included) have no place in a one-line field.
+single_line = RegexValidator(
+    r"[\x00-\x1f\x7f]", _("Ce champ tient sur une seule ligne."), inverse_match=True
+)
+
+
+def _lengths(field_label: str, minimum: int | None, maximum: int) -> dict[str, str]:
+    messages = {
+        "max_length": _(
+            "%(field)s est trop long : %(max)s caractères au plus (vous en avez saisi "
+            "%%(show_value)d). Raccourcissez-le."
+        )
+        % {"field": field_label, "max": f"{maximum:,}".replace(",", "\u202f")},
+    }
+    if minimum:
+        messages["min_length"] = _(
+            "%(field)s est trop court : %(min)s caractères au moins (vous en avez saisi "
+            "%%(show_value)d). Précisez-le un peu."
+        ) % {"field": field_label, "min": minimum}
+    return messages
+
+
+class IdeaForm(forms.Form):
+    """The submission form of an open call. No account: who you are is asked here."""
+
+    title = forms.CharField(
+        label=_("Titre de votre idée"),
+        min_length=TITLE_MIN,
+        max_length=TITLE_MAX,
+        validators=[single_line],
+        help_text=_("En quelques mots, par exemple « Une recyclerie de matériaux à Morez »."),
+        error_messages={
+            "required": _("Donnez un titre à votre idée."),
+            **_lengths(_("Le titre"), TITLE_MIN, TITLE_MAX),
+        },
+    )
+    description = forms.CharField(
+        label=_("Votre idée"),
+        min_length=DESCRIPTION_MIN,
+        max_length=DESCRIPTION_MAX,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_(
+            "Entre 30 et 5 000 caractères : le besoin que vous voyez, ce que vous imaginez, "
+            "qui pourrait s'y associer."
+        ),
+        error_messages={
+            "required": _("Décrivez votre idée en quelques phrases."),
+            **_lengths(_("Le texte de votre idée"), DESCRIPTION_MIN, DESCRIPTION_MAX),
+        },
+    )
+    theme = forms.ModelChoiceField(
+        label=_("Thème"),
+        queryset=Theme.objects.none(),
+        empty_label=_("Choisissez un thème"),
+        error_messages={
+            "required": _("Choisissez le thème le plus proche de votre idée."),
+            "invalid_choice": _("Choisissez un thème dans la liste."),
+        },
+    )
+    commune = forms.ModelChoiceField(
+        label=_("Commune concernée"),
+        queryset=Commune.objects.none(),
+        empty_label=_("Choisissez une commune"),
+        help_text=_("La commune où votre idée prendrait place, ou la vôtre."),
+        error_messages={
+            "required": _("Choisissez la commune concernée par votre idée."),
+            "invalid_choice": _("Choisissez une commune dans la liste."),
+        },
+    )
+    involvement = forms.ChoiceField(
+        label=_("Comment souhaitez-vous vous impliquer ?"),
+        choices=Idea.Involvement.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Dites-nous comment vous souhaitez vous impliquer."),
+            "invalid_choice": _("Choisissez une des propositions."),
+        },
+    )
+    name = forms.CharField(
+        label=_("Votre nom"),
+        max_length=NAME_MAX,
+        validators=[single_line],
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        error_messages={
+            "required": _("Indiquez votre nom, pour que nous sachions qui vous répondre."),
+            **_lengths(_("Le nom"), None, NAME_MAX),
+        },
+    )
+    email = forms.EmailField(
+        label=_("Votre adresse électronique"),
+        max_length=EMAIL_MAX,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        help_text=_("Pour vous envoyer un accusé de réception, par exemple nom@exemple.fr."),
+        error_messages={
+            "required": _("Indiquez votre adresse électronique, pour recevoir notre réponse."),
+            "invalid": _(
+                "Saisissez une adresse électronique complète, par exemple nom@exemple.fr."
+            ),
+            **_lengths(_("L'adresse électronique"), None, EMAIL_MAX),
+        },
+    )
+    organisation = forms.CharField(
+        label=_("Votre organisation (facultatif)"),
+        required=False,
+        max_length=ORGANISATION_MAX,
+        validators=[single_line],
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+        help_text=_("Entreprise, association, collectivité…"),
+        error_messages=_lengths(_("Le nom de l'organisation"), None, ORGANISATION_MAX),
+    )
+    phone = forms.CharField(
+        label=_("Votre téléphone (facultatif)"),
+        required=False,
+        max_length=PHONE_MAX,
+        validators=[phone_validator],
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+        error_messages=_lengths(_("Le numéro de téléphone"), None, PHONE_MAX),
+    )
+    consent_processing = forms.BooleanField(
+        error_messages={
+            "required": _(
+                "Cochez cette case pour que nous puissions étudier votre idée : sans votre "
+                "accord, nous ne pouvons pas conserver vos coordonnées."
+            )
+        },
+    )
+    consent_contact = forms.BooleanField(
+        label=_(
+            "J'accepte que le Clus'Ter Jura me tienne informé·e des suites de mon idée et de "
+            "ses actualités (facultatif)."
+        ),
+        required=False,
+    )
+
+    def __init__(self, *args, call, request=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.call = call
+        themes = Theme.objects.filter(calls=call)
+        if not themes.exists():
+            themes = Theme.objects.all()
+        self.fields["theme"].queryset = themes
+        self.fields["commune"].queryset = Commune.objects.all()
+        self.fields["consent_processing"].label = self._consent_label(request)
+        self.helper = FormHelper(self)
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Fieldset(
+                _("Votre idée"),
+                Field("title", css_class="input--wide"),
+                Field("description", css_class="input--wide"),
+                "theme",
+                "commune",
+                "involvement",
+            ),
+            Fieldset(
+                _("Vos coordonnées"),
+                Field("name", css_class="input--wide"),
+                Field("email", css_class="input--wide"),
+                Field("organisation", css_class="input--wide"),
+                "phone",
+            ),
+            Fieldset(_("Vos accords"), "consent_processing", "consent_contact"),
+        )
+
+    @staticmethod
+    def _consent_label(request):
+        text = _(
+            "J'accepte que le Clus'Ter Jura conserve les informations de ce formulaire pour "
+            "étudier mon idée et me répondre."
+        )
+        privacy_page = None
+        if request is not None:
+            from home.models import OrganisationSettings
+
+            privacy_page = OrganisationSettings.for_request(request).privacy_page
+        if privacy_page is None:
+            return text
+        return format_html(
+            '{} <a href="{}" target="_blank" rel="noopener">{}</a>',
+            text,
+            privacy_page.url,
+            _("Politique de confidentialité (nouvel onglet)"),
+        )
+
+    def error_summary(self) -> list[tuple[str, str]]:
+        """(anchor, message) for each error, in the order of the form, for the summary."""
+        items = [("", str(error)) for error in self.non_field_errors()]
+        for name, field in self.fields.items():
+            for error in self.errors.get(name, []):
+                anchor = (
+                    f"id_{name}_0" if isinstance(field.widget, forms.RadioSelect) else f"id_{name}"
+                )
+                items.append((anchor, str(error)))
+        return items
+
+
+class IdeaAdminForm(WagtailAdminModelForm):
+    """The staff edit form: status and duplicate changes go through the services, so
+    the submitter gets the status email (when they agreed) and duplicates stay linked."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._initial_status = self.instance.status
+        self._initial_duplicate_id = self.instance.duplicate_of_id
+
+    def save(self, commit=True):
+        from projects.ideas_services import change_idea_status, mark_duplicate
+
+        if not commit or self.instance._state.adding:
+            return super().save(commit=commit)
+        new_status = self.instance.status
+        new_duplicate = self.instance.duplicate_of
+        with transaction.atomic():
+            self.instance.status = self._initial_status
+            self.instance.duplicate_of_id = self._initial_duplicate_id
+            idea = super().save(commit=True)
+            if (new_duplicate.pk if new_duplicate else None) != self._initial_duplicate_id:
+                mark_duplicate(idea=idea, original=new_duplicate)
+            if new_status != self._initial_status:
+                change_idea_status(idea=idea, status=new_status)
+        return idea
