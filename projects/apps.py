@@ -9,7 +9,9 @@ class ProjectsConfig(AppConfig):
         from home import demo, figures
         from projects import demo_content, selectors
 
-        figures.register("projects", "Projets publiés sur le site", selectors.count_projects)
+        figures.register("projects", "Projets amorcés (hors exemples)", selectors.count_projects)
+        figures.register("workshops", "Ateliers déjà tenus", selectors.count_workshops_held)
+        figures.register("jobs", "Emplois créés par les projets", selectors.sum_jobs_created)
         demo.register(demo_content.load)
         # Calls for ideas: after the projects loader (it makes the themes and workshops).
         from projects import demo_ideas

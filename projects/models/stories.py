@@ -1,5 +1,7 @@
 """Project stories: /projets/ and one page per project."""
 
+from urllib.parse import urlencode
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -28,16 +30,35 @@ class ProjectIndexPage(Page):
         verbose_name = _("index des projets")
 
     def get_context(self, request, *args, **kwargs):
+        from projects import selectors
+
         context = super().get_context(request, *args, **kwargs)
-        projects = (
-            ProjectPage.objects.live()
-            .public()
-            .child_of(self)
-            .defer_streamfields()
-            .order_by("title")
+        choices = {key: list(items) for key, items in selectors.filter_choices().items()}
+        # Unknown or malformed values are ignored: a filter never answers an error.
+        chosen = {
+            "theme": _pick(choices["themes"], request.GET.get("theme")),
+            "status": _pick(choices["statuses"], request.GET.get("status")),
+            "commune": _pick(choices["communes"], request.GET.get("commune")),
+        }
+        projects = selectors.project_listing(self, **chosen)
+        query_string = urlencode(
+            [(key, value.slug) for key, value in chosen.items() if value is not None]
         )
-        context["projects_page"] = paginate(request, projects, PROJECTS_PER_PAGE)
+        context.update(
+            projects_page=paginate(request, projects, PROJECTS_PER_PAGE),
+            filter_choices=choices,
+            chosen=chosen,
+            is_filtered=bool(query_string),
+            query_string=query_string,
+        )
         return context
+
+
+def _pick(items, slug):
+    """The item with this slug among `items`, or None for a missing or unknown slug."""
+    if not isinstance(slug, str) or not slug:
+        return None
+    return next((item for item in items if item.slug == slug[:120]), None)
 
 
 class ProjectPage(Page):
@@ -132,12 +153,35 @@ class ProjectPage(Page):
         index.SearchField("summary"),
         index.SearchField("body"),
         index.SearchField("sector"),
+        index.RelatedFields("themes", [index.SearchField("name")]),
+        index.RelatedFields("communes", [index.SearchField("name")]),
+        index.FilterField("is_example"),
     ]
     parent_page_types = ["projects.ProjectIndexPage"]
     subpage_types = []
 
     class Meta:
         verbose_name = _("projet")
+
+    def get_context(self, request, *args, **kwargs):
+        from projects import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        workshops = selectors.project_workshops(self)
+        context.update(
+            hero=selectors.images_with(selectors.HERO_RENDITION)
+            .filter(pk=self.hero_image_id)
+            .first()
+            if self.hero_image_id
+            else None,
+            themes=list(self.themes.all()),
+            communes=list(self.communes.all()),
+            lineage=selectors.project_lineage(self, workshops=workshops),
+            partners=selectors.project_partners(self),
+            gallery=selectors.project_gallery(self),
+            related=selectors.related_projects(self),
+        )
+        return context
 
 
 class ProjectMilestone(Orderable):

@@ -1,14 +1,23 @@
 """Thematic workshops: /ateliers/, registration with a capacity and a waiting list."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import HttpResponse
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
 from home.blocks import BaseStreamBlock
+from home.models import paginate
+
+WORKSHOPS_PER_PAGE = 12
+# Session key holding the status of the registration just made (post/redirect/get).
+REGISTERED_SESSION_KEY = "workshop_registered_%s"
 
 
 class WorkshopIndexPage(Page):
@@ -24,8 +33,20 @@ class WorkshopIndexPage(Page):
     class Meta:
         verbose_name = _("index des ateliers")
 
+    def get_context(self, request, *args, **kwargs):
+        from projects import selectors
 
-class WorkshopPage(Page):
+        context = super().get_context(request, *args, **kwargs)
+        past_page = paginate(request, selectors.past_workshops(self), WORKSHOPS_PER_PAGE)
+        context.update(
+            # Upcoming workshops head the first page; past ones follow, paginated.
+            upcoming=list(selectors.upcoming_workshops(self)) if past_page.number == 1 else [],
+            past_page=past_page,
+        )
+        return context
+
+
+class WorkshopPage(RoutablePageMixin, Page):
     """One thematic workshop: when, where, who facilitates, who registered."""
 
     starts_at = models.DateTimeField(_("début"))
@@ -78,12 +99,83 @@ class WorkshopPage(Page):
         index.SearchField("summary"),
         index.SearchField("place"),
         index.SearchField("body"),
+        index.RelatedFields("theme", [index.SearchField("name")]),
+        index.FilterField("starts_at"),
     ]
     parent_page_types = ["projects.WorkshopIndexPage"]
     subpage_types = []
 
     class Meta:
         verbose_name = _("atelier")
+
+    def clean(self):
+        super().clean()
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": _("La fin doit suivre le début.")})
+
+    @property
+    def facilitator_list(self) -> list[str]:
+        return [name.strip() for name in self.facilitators.split(",") if name.strip()]
+
+    def get_context(self, request, *args, **kwargs):
+        from projects import selectors, services
+
+        context = super().get_context(request, *args, **kwargs)
+        confirmed = selectors.confirmed_count(self) if self.pk else 0
+        context.update(
+            confirmed_count=confirmed,
+            places_left=max(self.capacity - confirmed, 0),
+            closed_reason=services.registration_closed_reason(self),
+            ideas=selectors.workshop_ideas(self),
+            born_projects=selectors.workshop_projects(self),
+        )
+        return context
+
+    @path("")
+    def workshop(self, request):
+        """The workshop page; a POST is a registration (post/redirect/get on success)."""
+        from projects import services
+        from projects.workshop_forms import WorkshopRegistrationForm
+
+        session_key = REGISTERED_SESSION_KEY % self.pk
+        if request.method == "POST":
+            form = WorkshopRegistrationForm(request.POST)
+            if form.is_valid():
+                try:
+                    registration = services.register_for_workshop(
+                        workshop=self,
+                        name=form.cleaned_data["name"],
+                        email=form.cleaned_data["email"],
+                        organisation=form.cleaned_data["organisation"],
+                    )
+                except services.RegistrationRefused as refusal:
+                    field = "email" if refusal.code == "duplicate" else None
+                    form.add_error(field, refusal.messages[0])
+                else:
+                    request.session[session_key] = registration.status
+                    return redirect(self.url + "#inscription")
+            response = self.render(request, context_overrides={"form": form})
+            response.status_code = 200
+            return response
+        return self.render(
+            request,
+            context_overrides={
+                "form": WorkshopRegistrationForm(),
+                "just_registered": request.session.pop(session_key, None),
+            },
+        )
+
+    # Wagtail page URLs take no dot: the file name comes from Content-Disposition.
+    @path("calendrier/", name="ics")
+    def ics(self, request):
+        """The workshop as an iCalendar file (RFC 5545) to add to any calendar."""
+        from projects.ics import workshop_ics
+
+        response = HttpResponse(
+            workshop_ics(self, request), content_type="text/calendar; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="atelier-{self.slug}.ics"'
+        return response
 
 
 class WorkshopRegistration(models.Model):

@@ -1,3 +1,41 @@
-"""Admin screens for workshop registrations (filled in by the workshops work)."""
+"""Admin screens for workshop registrations: who comes, who waits, exported for the day."""
 
-viewsets = []
+from wagtail.admin.panels import FieldPanel
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from projects.models import WorkshopRegistration
+
+
+class WorkshopRegistrationViewSet(SnippetViewSet):
+    model = WorkshopRegistration
+    icon = "group"
+    menu_label = "Inscriptions aux ateliers"
+    list_display = ["name", "email", "organisation", "workshop", "status", "created_at"]
+    list_filter = ["workshop", "status"]
+    search_fields = ["name", "email", "organisation"]
+    # Registrations are not in the search index (personal data): search the database.
+    search_backend_name = None
+    ordering = ["-created_at", "-pk"]
+    list_export = ["workshop", "name", "email", "organisation", "status", "created_at"]
+    export_headings = {
+        "workshop": "Atelier",
+        "name": "Nom",
+        "email": "Courriel",
+        "organisation": "Organisation",
+        "status": "Statut",
+        "created_at": "Inscrit le",
+    }
+    export_filename = "inscriptions-ateliers"
+    panels = [
+        FieldPanel("workshop"),
+        FieldPanel("name"),
+        FieldPanel("email"),
+        FieldPanel("organisation"),
+        FieldPanel("status"),
+    ]
+
+    def get_queryset(self, request):
+        return WorkshopRegistration.objects.select_related("workshop")
+
+
+viewsets = [WorkshopRegistrationViewSet]
