@@ -1,4 +1,11 @@
-"""Shared fixtures: the demo site built by the real loader, on any database state."""
+"""Shared fixtures: the demo site built by the real loader.
+
+The demo site is built ONCE per test session, right after the test database is
+created (`django_db_setup` below): every test using the database starts from the
+demo site as `make run` shows it, and its changes are rolled back afterwards.
+Building it per test cost ~10 s each. Transactional and live-server tests
+flush the database when they end: `build_demo_site()` rebuilds it for them.
+"""
 
 import pytest
 from wagtail.models import Locale, Page
@@ -27,10 +34,17 @@ def build_demo_site() -> HomePage:
     return HomePage.objects.get()
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        build_demo_site()
+
+
 @pytest.fixture
 def demo_site(db) -> HomePage:
     """The whole demo site (home, news, projects, legal pages) as `make run` shows it."""
-    return build_demo_site()
+    home = HomePage.objects.first()
+    return home if home is not None else build_demo_site()
 
 
 @pytest.fixture(autouse=True)

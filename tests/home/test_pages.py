@@ -23,7 +23,7 @@ ARTICLE_SLUG = "/actualites/assemblee-generale-2021-fonds-impulsion/"
 
 
 def test_page_creation_rules():
-    assert HomePage.can_create_at(Page.get_first_root_node())
+    assert HomePage.allowed_parent_page_models() == [Page]
     assert NewsPage.allowed_parent_page_models() == [NewsIndexPage]
     assert NewsIndexPage.allowed_parent_page_models() == [HomePage]
     assert ProjectPage.allowed_parent_page_models() == [ProjectIndexPage]
