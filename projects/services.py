@@ -3,6 +3,8 @@
 (The ideas services live in projects/ideas_services.py.)
 """
 
+import logging
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -12,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from projects.models import WorkshopPage, WorkshopRegistration
+
+logger = logging.getLogger(__name__)
 
 
 class RegistrationRefused(ValidationError):
@@ -88,7 +92,18 @@ def _absolute(url: str) -> str:
 
 
 def send_registration_email(registration: WorkshopRegistration) -> None:
-    """Tell the registrant whether they have a place or are on the waiting list."""
+    """Tell the registrant whether they have a place or are on the waiting list.
+
+    The registration is already stored: a mail server failure is logged for staff
+    (the admin lists every registration) rather than shown to the registrant as an error.
+    """
+    try:
+        _send_registration_email(registration)
+    except Exception:
+        logger.exception("Workshop registration email not sent (registration %s)", registration.pk)
+
+
+def _send_registration_email(registration: WorkshopRegistration) -> None:
     workshop = registration.workshop
     context = {
         "registration": registration,

@@ -10,7 +10,7 @@ import wagtail_factories
 from django.utils import timezone
 from django.utils.text import slugify
 from factory.django import DjangoModelFactory
-from wagtail.models import Site
+from wagtail.models import Page, Site
 
 from home.models import HomePage
 from projects.models import (
@@ -44,6 +44,12 @@ def site_home() -> HomePage:
     return home
 
 
+def clear_projects_and_workshops() -> None:
+    """Remove the demo site's project stories and workshops, so that a test sees and counts
+    only what it creates (the test's rollback brings them back)."""
+    Page.objects.type(ProjectPage, WorkshopPage).delete()
+
+
 class ThemeFactory(DjangoModelFactory):
     class Meta:
         model = Theme
@@ -74,8 +80,11 @@ class ProjectStatusFactory(DjangoModelFactory):
 
 
 class ProjectIndexPageFactory(wagtail_factories.PageFactory):
+    """The site's project index: the demo site's own when it exists (there is only one)."""
+
     class Meta:
         model = ProjectIndexPage
+        django_get_or_create = ["slug", "parent"]
 
     title = "Projets"
     slug = "projets"
@@ -94,8 +103,11 @@ class ProjectPageFactory(wagtail_factories.PageFactory):
 
 
 class WorkshopIndexPageFactory(wagtail_factories.PageFactory):
+    """The site's workshop index: the demo site's own when it exists (there is only one)."""
+
     class Meta:
         model = WorkshopIndexPage
+        django_get_or_create = ["slug", "parent"]
 
     title = "Ateliers"
     slug = "ateliers"

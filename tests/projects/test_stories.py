@@ -30,6 +30,7 @@ from tests.projects.factories import (
     ThemeFactory,
     WorkshopIndexPageFactory,
     WorkshopPageFactory,
+    clear_projects_and_workshops,
     site_home,
 )
 
@@ -37,7 +38,13 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def index():
+def cleared(db):
+    """The demo site without its projects and workshops: each test counts what it creates."""
+    clear_projects_and_workshops()
+
+
+@pytest.fixture
+def index(cleared):
     return ProjectIndexPageFactory()
 
 
@@ -400,13 +407,13 @@ def test_figures_count_only_real_public_seeded_projects_and_their_jobs(index, ta
     assert selectors.sum_jobs_created() == 7
 
 
-def test_figures_are_zero_without_records(db):
+def test_figures_are_zero_without_records(cleared):
     assert selectors.count_projects() == 0
     assert selectors.sum_jobs_created() == 0
     assert selectors.count_workshops_held() == 0
 
 
-def test_workshops_held_counts_past_public_workshops_only():
+def test_workshops_held_counts_past_public_workshops_only(cleared):
     workshops = WorkshopIndexPageFactory()
     now = datetime.datetime.now(datetime.UTC)
     WorkshopPageFactory(parent=workshops, starts_at=now - datetime.timedelta(days=30))

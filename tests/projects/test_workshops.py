@@ -21,6 +21,7 @@ from tests.projects.factories import (
     WorkshopIndexPageFactory,
     WorkshopPageFactory,
     WorkshopRegistrationFactory,
+    clear_projects_and_workshops,
 )
 from tests.projects.test_stories import make_idea
 
@@ -28,7 +29,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def workshops():
+def workshops(db):
+    clear_projects_and_workshops()  # the demo site's: each test counts what it creates
     return WorkshopIndexPageFactory()
 
 
@@ -180,6 +182,21 @@ def test_registration_goes_to_the_waiting_list_when_full(
     assert "vous êtes inscrit sur la liste d'attente" in client.get(response["Location"]).text
     assert "Liste d'attente" in mail.outbox[0].subject
     assert "liste d'attente" in mail.outbox[0].body
+
+
+def test_a_mail_server_failure_keeps_the_registration(
+    client, workshop, monkeypatch, django_capture_on_commit_callbacks
+):
+    def broken_send_mail(*args, **kwargs):
+        raise ConnectionRefusedError("SMTP down")
+
+    monkeypatch.setattr(services, "send_mail", broken_send_mail)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = register(client, workshop)
+
+    assert response.status_code == 302
+    assert WorkshopRegistration.objects.get().status == "confirmed"
 
 
 def test_cancelled_registrations_free_their_place(workshop):
