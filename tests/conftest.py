@@ -8,18 +8,20 @@ flush the database when they end: `build_demo_site()` rebuilds it for them.
 """
 
 import pytest
-from wagtail.models import Locale, Page
+from wagtail.models import Collection, Locale, Page
 
 from home.demo.content import load as load_demo_content
 from home.models import HomePage
 
 
 def ensure_wagtail_root() -> Page:
-    """Wagtail's root page and default locale, as migrations create them.
+    """Wagtail's root page, root collection and default locale, as migrations create them.
 
     A live_server test flushes the database (TransactionTestCase), taking them away.
     """
     Locale.objects.get_or_create(language_code="fr")
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
     root = Page.get_first_root_node()
     if root is None:
         root = Page.add_root(

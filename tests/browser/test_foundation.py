@@ -29,19 +29,6 @@ OVERFLOWING_FIGURES_JS = """() => [...document.querySelectorAll('.figures__list 
 }).map(card => card.innerText)"""
 
 
-@pytest.fixture(autouse=True)
-def _root_collection(transactional_db):
-    """Wagtail's root collection, which the previous live-server test's flush took away.
-
-    `tests.conftest.ensure_wagtail_root` restores the root page and locale but not this
-    one, and the demo images need it; this runs before `site_url` rebuilds the demo site.
-    """
-    from wagtail.models import Collection
-
-    if Collection.get_first_root_node() is None:
-        Collection.add_root(name="Root")
-
-
 def figure_lines(page: Page, label: str) -> list[str]:
     """The key figure carrying this label, line by line as rendered (prefix, value, label)."""
     figure = page.locator(".figures__list > li").filter(has_text=label)
