@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, Panel
 from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.coreutils import multigetattr
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
 
 from projects.forms import IdeaAdminForm
@@ -55,6 +56,17 @@ class IdeaIndexView(IndexView):
         **IndexView.custom_value_preprocess,
         str: {IndexView.FORMAT_CSV: neutralise_formula},
     }
+
+    def to_row_dict(self, item):
+        """An empty cell when a dotted path crosses an empty link (an idea without a theme)."""
+        row = {}
+        for field in self.list_export:
+            head, _, rest = field.partition(".")
+            if rest and getattr(item, head, None) is None:
+                row[field] = ""
+            else:
+                row[field] = multigetattr(item, field)
+        return row
 
 
 class IdeaTracePanel(Panel):

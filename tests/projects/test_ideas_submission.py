@@ -34,7 +34,7 @@ def home(db):
 
 @pytest.fixture
 def index(home):
-    return CallForIdeasIndexPageFactory(parent=home)
+    return CallForIdeasIndexPageFactory(parent=home, slug="appels-tests", title="Appels (tests)")
 
 
 @pytest.fixture
@@ -104,7 +104,7 @@ def test_valid_submission_is_stored_then_acknowledged_and_notified(
 
     assert response.status_code == 302
     assert response["Location"] == call.url + "merci/"
-    idea = Idea.objects.get()
+    idea = Idea.objects.get(call=call)
     assert idea.call == call
     assert idea.title == "Une recyclerie de matériaux à Morez"
     assert idea.description == DESCRIPTION
@@ -143,7 +143,7 @@ def test_optional_fields_may_stay_empty(client, call, theme, commune):
     data = form_data(call, theme, commune, organisation="", phone="", consent_contact=None)
     response = client.post(call.url, data)
     assert response.status_code == 302
-    idea = Idea.objects.get()
+    idea = Idea.objects.get(call=call)
     assert (idea.organisation, idea.phone, idea.consent_contact) == ("", "", False)
 
 
@@ -153,7 +153,7 @@ def test_call_without_themes_offers_every_theme(client, index, theme, other_them
     assert "Transition écologique" in body and "Transition sociale" in body
     response = client.post(call.url, form_data(call, other_theme, commune))
     assert response.status_code == 302
-    assert Idea.objects.get().theme == other_theme
+    assert Idea.objects.get(call=call).theme == other_theme
 
 
 BAD_FIELDS = [
@@ -194,7 +194,7 @@ def test_bad_field_is_explained_next_to_it_and_nothing_is_stored(
     response = client.post(call.url, form_data(call, theme, commune, **{field: value}))
 
     assert response.status_code == 400
-    assert not Idea.objects.exists()
+    assert not Idea.objects.filter(call=call).exists()
     assert not IdeaEmail.objects.exists()
     body = response.content.decode()
     text = page_text(response)
@@ -218,7 +218,7 @@ def test_bad_field_is_explained_next_to_it_and_nothing_is_stored(
 def test_missing_consent_is_refused_and_explained(client, call, theme, commune):
     response = client.post(call.url, form_data(call, theme, commune, consent_processing=None))
     assert response.status_code == 400
-    assert not Idea.objects.exists()
+    assert not Idea.objects.filter(call=call).exists()
     text = page_text(response)
     assert "Cochez cette case pour que nous puissions étudier votre idée" in text
     assert 'href="#id_consent_processing"' in response.content.decode()
@@ -240,14 +240,14 @@ def test_service_refuses_an_idea_without_consent(call, theme, commune):
             email="camille@example.org",
             consent_processing=False,
         )
-    assert not Idea.objects.exists()
+    assert not Idea.objects.filter(call=call).exists()
 
 
 def test_filled_honeypot_is_refused_kindly_and_nothing_is_stored(client, call, theme, commune):
     data = form_data(call, theme, commune, **{abuse.HONEYPOT_FIELD: "http://spam.example"})
     response = client.post(call.url, data)
     assert response.status_code == 400
-    assert not Idea.objects.exists()
+    assert not Idea.objects.filter(call=call).exists()
     assert not mail.outbox
     text = page_text(response)
     assert "Votre idée n'a pas été enregistrée" in text
@@ -262,7 +262,7 @@ def test_too_fast_is_refused_kindly_then_accepted_after_a_pause(
     data = form_data(call, theme, commune, **{abuse.STARTED_FIELD: started})
     response = client.post(call.url, data)
     assert response.status_code == 400
-    assert not Idea.objects.exists()
+    assert not Idea.objects.filter(call=call).exists()
     assert "moins de 3 secondes" in page_text(response)
     # The same start time is kept: waiting is enough.
     assert f'value="{started}"' in response.content.decode()
@@ -270,7 +270,7 @@ def test_too_fast_is_refused_kindly_then_accepted_after_a_pause(
     later = time.time() + abuse.MIN_FILL_SECONDS + 1
     monkeypatch.setattr(abuse.time, "time", lambda: later)
     assert client.post(call.url, data).status_code == 302
-    assert Idea.objects.count() == 1
+    assert Idea.objects.filter(call=call).count() == 1
 
 
 @pytest.mark.parametrize(
@@ -289,7 +289,7 @@ def test_missing_forged_or_stale_start_time_is_refused(client, call, theme, comm
     data = form_data(call, theme, commune, **{abuse.STARTED_FIELD: make_token(call)})
     response = client.post(call.url, data)
     assert response.status_code == 400
-    assert not Idea.objects.exists()
+    assert not Idea.objects.filter(call=call).exists()
     assert "Votre texte est conservé ci-dessous" in page_text(response)
 
 
@@ -303,8 +303,8 @@ def test_rate_limit_refuses_the_sixth_idea_in_an_hour(client, call, theme, commu
 
     assert response.status_code == 429
     assert response["Retry-After"] == "3600"
-    assert Idea.objects.count() == abuse.idea_rate_limit.limit
-    assert not Idea.objects.filter(title="Idée de trop").exists()
+    assert Idea.objects.filter(call=call).count() == abuse.idea_rate_limit.limit
+    assert not Idea.objects.filter(call=call, title="Idée de trop").exists()
     text = page_text(response)
     assert "Merci pour toutes ces idées !" in text
     assert "Idée de trop" in text  # kept, to send later
@@ -330,7 +330,7 @@ def test_same_idea_sent_twice_is_stored_once(client, call, theme, commune):
     data = form_data(call, theme, commune)
     assert client.post(call.url, data).status_code == 302
     assert client.post(call.url, data).status_code == 302  # a double click
-    assert Idea.objects.count() == 1
+    assert Idea.objects.filter(call=call).count() == 1
     assert IdeaEmail.objects.count() == 2  # one acknowledgement, one notification
 
 
@@ -355,7 +355,7 @@ def test_html_and_script_are_stored_as_typed_and_always_shown_escaped(
     )
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post(call.url, data).status_code == 302
-    idea = Idea.objects.get()
+    idea = Idea.objects.get(call=call)
     assert payload in idea.description  # stored as typed
     assert idea.title == f"Titre {payload}"[:150]
 
@@ -386,7 +386,7 @@ def test_one_megabyte_description_gets_a_clear_french_refusal(client, call, them
     response = csrf_client.post(call.url, {**data, "csrfmiddlewaretoken": token})
 
     assert response.status_code == 413
-    assert not Idea.objects.exists()
+    assert not Idea.objects.filter(call=call).exists()
     text = page_text(response)
     assert "Votre envoi est trop volumineux" in text
     assert "raccourcissez-le" in text
@@ -404,7 +404,7 @@ def test_longest_legitimate_submission_fits_under_the_body_limit(client, call, t
     )
     response = client.post(call.url, data)
     assert response.status_code == 302
-    assert Idea.objects.get().description == "🌲" * 5000
+    assert Idea.objects.get(call=call).description == "🌲" * 5000
 
 
 def test_non_latin_text_is_stored_and_shown(client, call, theme, commune):
@@ -413,7 +413,7 @@ def test_non_latin_text_is_stored_and_shown(client, call, theme, commune):
     name = "Zoë Ñúñez 王芳"
     data = form_data(call, theme, commune, title=title, description=description, name=name)
     assert client.post(call.url, data).status_code == 302
-    idea = Idea.objects.get()
+    idea = Idea.objects.get(call=call)
     assert (idea.title, idea.description, idea.name) == (title, description, name)
 
     idea.is_published = True
@@ -443,7 +443,7 @@ def test_closed_or_upcoming_call_refuses_a_post_clearly(
 
     response = client.post(call.url, form_data(call, theme, commune))
     assert response.status_code == 403
-    assert not Idea.objects.exists()
+    assert not Idea.objects.filter(call=call).exists()
     text = page_text(response)
     assert heading in text
     assert "Votre idée n'a pas été enregistrée" in text

@@ -1,0 +1,356 @@
+"""Staff carry an idea through its statuses in the Wagtail admin: emails, duplicates, export."""
+
+import csv
+import io
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from home import figures
+from projects.ideas_services import change_idea_status, mark_duplicate
+from projects.models import Idea
+from projects.models.ideas import IdeaEmail
+from tests.projects.factories import (
+    CallForIdeasIndexPageFactory,
+    CallForIdeasPageFactory,
+    CommuneFactory,
+    IdeaFactory,
+    ThemeFactory,
+    ideas_site_settings,
+    site_home,
+)
+
+ANSWER = "Retenue : elle rejoint l'atelier « Mobilités » du 12 mars, où vous êtes attendu·e."
+
+
+@pytest.fixture
+def index(db):
+    home = site_home()
+    ideas_site_settings(home)
+    return CallForIdeasIndexPageFactory(parent=home, slug="appels-tests", title="Appels (tests)")
+
+
+@pytest.fixture
+def call(index):
+    return CallForIdeasPageFactory(parent=index, title="Transitions 2026", slug="transitions-2026")
+
+
+@pytest.fixture
+def other_call(index):
+    return CallForIdeasPageFactory(parent=index, title="Mobilités", slug="mobilites")
+
+
+@pytest.fixture
+def staff(client, django_user_model):
+    user = django_user_model.objects.create_superuser(
+        "equipe", "equipe@example.org", "mot-de-passe", first_name="Alex", last_name="Equipe"
+    )
+    client.force_login(user)
+    return user
+
+
+def edit_url(idea):
+    return reverse("wagtailsnippets_projects_idea:edit", args=[idea.pk])
+
+
+def admin_post_data(idea, **overrides):
+    """What the admin edit form sends back for `idea`, with `overrides` applied."""
+    data = {
+        "status": idea.status,
+        "public_answer": idea.public_answer,
+        "assigned_to": idea.assigned_to_id or "",
+        "staff_notes": idea.staff_notes,
+        "duplicate_of": idea.duplicate_of_id or "",
+        "project": idea.project_id or "",
+        "call": idea.call_id,
+        "title": idea.title,
+        "description": idea.description,
+        "theme": idea.theme_id or "",
+        "commune": idea.commune_id or "",
+        "involvement": idea.involvement,
+        "name": idea.name,
+        "email": idea.email,
+        "organisation": idea.organisation,
+        "phone": idea.phone,
+    }
+    if idea.is_published:
+        data["is_published"] = "on"
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+# --- status changes and their email ---------------------------------------------------
+
+
+def test_status_change_emails_the_public_answer_when_the_submitter_agreed(
+    call, django_capture_on_commit_callbacks
+):
+    idea = IdeaFactory(call=call, consent_contact=True, email="camille@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        change_idea_status(idea=idea, status=Idea.Status.RETAINED, public_answer=ANSWER)
+
+    idea.refresh_from_db()
+    assert idea.status == Idea.Status.RETAINED and idea.public_answer == ANSWER
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["camille@example.org"]
+    assert message.subject == f"Votre idée « {idea.title} » : retenue"
+    assert "elle est désormais retenue" in message.body
+    assert ANSWER in message.body
+    assert message.reply_to == ["contact@example.org"]
+    email = IdeaEmail.objects.get(kind=IdeaEmail.Kind.STATUS_CHANGED)
+    assert email.state == IdeaEmail.State.SENT
+
+
+def test_status_change_sends_nothing_without_consent_to_be_contacted(
+    call, django_capture_on_commit_callbacks
+):
+    idea = IdeaFactory(call=call, consent_contact=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        change_idea_status(idea=idea, status=Idea.Status.NOT_RETAINED, public_answer=ANSWER)
+    idea.refresh_from_db()
+    assert idea.status == Idea.Status.NOT_RETAINED
+    assert not mail.outbox
+    assert not IdeaEmail.objects.exists()
+
+
+def test_saving_the_same_status_again_sends_nothing(call, django_capture_on_commit_callbacks):
+    idea = IdeaFactory(call=call, consent_contact=True, status=Idea.Status.UNDER_STUDY)
+    with django_capture_on_commit_callbacks(execute=True):
+        change_idea_status(idea=idea, status=Idea.Status.UNDER_STUDY, public_answer="Précision.")
+    assert not mail.outbox
+
+
+def test_unknown_status_is_refused(call):
+    idea = IdeaFactory(call=call)
+    with pytest.raises(ValidationError):
+        change_idea_status(idea=idea, status="archived")
+
+
+def test_admin_edit_routes_the_status_change_through_the_service(
+    client, staff, call, django_capture_on_commit_callbacks
+):
+    idea = IdeaFactory(call=call, consent_contact=True, email="camille@example.org")
+    data = admin_post_data(
+        idea,
+        status=Idea.Status.RETAINED,
+        public_answer=ANSWER,
+        staff_notes="Appeler Camille avant l'atelier.",
+        assigned_to=staff.pk,
+        is_published="on",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(edit_url(idea), data)
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    idea.refresh_from_db()
+    assert idea.status == Idea.Status.RETAINED
+    assert idea.public_answer == ANSWER
+    assert idea.staff_notes == "Appeler Camille avant l'atelier."
+    assert idea.assigned_to == staff and idea.is_published
+    assert len(mail.outbox) == 1
+    assert ANSWER in mail.outbox[0].body
+    assert "Appeler Camille" not in mail.outbox[0].body  # staff notes stay private
+    assert "publiée, sans votre nom" in mail.outbox[0].body
+
+
+def test_admin_edit_without_consent_changes_status_silently(
+    client, staff, call, django_capture_on_commit_callbacks
+):
+    idea = IdeaFactory(call=call, consent_contact=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            edit_url(idea), admin_post_data(idea, status=Idea.Status.UNDER_STUDY)
+        )
+    assert response.status_code == 302
+    assert Idea.objects.get(pk=idea.pk).status == Idea.Status.UNDER_STUDY
+    assert not mail.outbox
+
+
+def test_admin_edit_without_status_change_sends_nothing(
+    client, staff, call, django_capture_on_commit_callbacks
+):
+    idea = IdeaFactory(call=call, consent_contact=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(edit_url(idea), admin_post_data(idea, staff_notes="Relu."))
+    assert response.status_code == 302
+    assert Idea.objects.get(pk=idea.pk).staff_notes == "Relu."
+    assert not mail.outbox
+
+
+def test_admin_cannot_edit_the_consents(client, staff, call):
+    idea = IdeaFactory(call=call, consent_contact=False)
+    client.post(edit_url(idea), admin_post_data(idea, consent_contact="on"))
+    assert Idea.objects.get(pk=idea.pk).consent_contact is False
+
+
+# --- duplicates -------------------------------------------------------------------------
+
+
+def test_marking_a_duplicate_keeps_both_ideas_and_their_link(client, staff, call):
+    original = IdeaFactory(call=call, title="Covoiturage entre villages", is_published=True)
+    duplicate = IdeaFactory(call=call, title="Partager les trajets", is_published=True)
+
+    response = client.post(
+        edit_url(duplicate), admin_post_data(duplicate, duplicate_of=original.pk)
+    )
+
+    assert response.status_code == 302
+    duplicate.refresh_from_db()
+    assert duplicate.duplicate_of == original
+    assert Idea.objects.filter(pk__in=[original.pk, duplicate.pk]).count() == 2
+    assert list(original.duplicates.all()) == [duplicate]
+    # Visible from both sides in the admin.
+    original_page = client.get(edit_url(original)).content.decode()
+    assert edit_url(duplicate) in original_page and "Partager les trajets" in original_page
+    duplicate_page = client.get(edit_url(duplicate)).content.decode()
+    assert edit_url(original) in duplicate_page
+    # The public list shows the original only; the figure counts it once.
+    public = client.get(call.url).content.decode()
+    assert "Covoiturage entre villages" in public and "Partager les trajets" not in public
+    assert figures.get("ideas").count() == 1
+
+
+def test_an_idea_cannot_be_its_own_duplicate(call):
+    idea = IdeaFactory(call=call)
+    with pytest.raises(ValidationError):
+        mark_duplicate(idea=idea, original=idea)
+
+
+def test_choosing_a_duplicate_as_original_is_refused_with_the_way_out(client, staff, call):
+    root = IdeaFactory(call=call, title="L'idée d'origine")
+    middle = IdeaFactory(call=call, title="Un premier doublon", duplicate_of=root)
+    third = IdeaFactory(call=call)
+    response = client.post(edit_url(third), admin_post_data(third, duplicate_of=middle.pk))
+    assert response.status_code == 200
+    assert "choisissez l&#x27;idée d&#x27;origine, « L&#x27;idée d&#x27;origine »" in (
+        response.content.decode()
+    )
+    assert Idea.objects.get(pk=third.pk).duplicate_of is None
+
+
+def test_duplicates_follow_their_idea_when_it_becomes_a_duplicate(call):
+    first = IdeaFactory(call=call)
+    second = IdeaFactory(call=call)
+    follower = IdeaFactory(call=call, duplicate_of=second)
+    mark_duplicate(idea=second, original=first)
+    follower.refresh_from_db()
+    assert follower.duplicate_of == first
+    assert set(first.duplicates.all()) == {second, follower}
+
+
+def test_swapping_which_idea_stays(call):
+    first = IdeaFactory(call=call)
+    second = IdeaFactory(call=call, duplicate_of=first)
+    mark_duplicate(idea=first, original=second)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.duplicate_of == second and second.duplicate_of is None
+
+
+def test_clearing_the_duplicate_mark(client, staff, call):
+    original = IdeaFactory(call=call)
+    duplicate = IdeaFactory(call=call, duplicate_of=original)
+    response = client.post(edit_url(duplicate), admin_post_data(duplicate, duplicate_of=""))
+    assert response.status_code == 302
+    assert Idea.objects.get(pk=duplicate.pk).duplicate_of is None
+
+
+# --- listing, filters, search, export ---------------------------------------------------
+
+
+@pytest.fixture
+def two_calls_of_ideas(call, other_call):
+    theme = ThemeFactory(name="Transition écologique", slug="transition-ecologique")
+    commune = CommuneFactory(name="Morez", slug="morez", postal_code="39400")
+    mine = [
+        IdeaFactory(
+            call=call,
+            title="Recyclerie",
+            theme=theme,
+            commune=commune,
+            name="Camille Martin",
+            email="camille@example.org",
+            phone="+33 3 84 00 00 00",
+            status=Idea.Status.RETAINED,
+            public_answer="Retenue.",
+        ),
+        IdeaFactory(call=call, title='=HYPERLINK("http://evil.example")', name="@Robot"),
+    ]
+    others = [IdeaFactory(call=other_call, title="Navette", name="Dominique Autre")]
+    return mine, others
+
+
+def test_listing_filters_by_call_and_status_and_searches_personal_data(
+    client, staff, call, two_calls_of_ideas
+):
+    list_url = reverse("wagtailsnippets_projects_idea:list")
+    body = client.get(list_url, {"call": call.pk}).content.decode()
+    assert "Recyclerie" in body and "Navette" not in body
+    body = client.get(list_url, {"status": Idea.Status.RETAINED}).content.decode()
+    assert "Recyclerie" in body and "HYPERLINK" not in body
+    body = client.get(list_url, {"q": "camille@example"}).content.decode()
+    assert "Recyclerie" in body and "Navette" not in body
+    body = client.get(list_url, {"is_duplicate": "false"}).content.decode()
+    assert "Navette" in body
+
+
+def test_csv_export_of_a_call_holds_its_ideas_only(client, staff, call, two_calls_of_ideas):
+    mine, others = two_calls_of_ideas
+    response = client.get(
+        reverse("wagtailsnippets_projects_idea:list"), {"call": call.pk, "export": "csv"}
+    )
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="idees.csv"'
+    content = b"".join(response.streaming_content).decode()
+    rows = list(csv.DictReader(io.StringIO(content)))
+    assert sorted(row["Numéro"] for row in rows) == sorted(str(idea.pk) for idea in mine)
+    assert {row["Appel"] for row in rows} == {"Transitions 2026"}
+    recyclerie = next(row for row in rows if row["Titre"] == "Recyclerie")
+    assert recyclerie["Courriel"] == "camille@example.org"
+    assert recyclerie["Téléphone"] == "+33 3 84 00 00 00"  # a phone number stays as is
+    assert recyclerie["Statut"] == "retenue"
+    assert recyclerie["Thème"] == "Transition écologique" and recyclerie["Commune"] == "Morez"
+    assert "Navette" not in content and "Dominique Autre" not in content
+    # Cells that a spreadsheet would run as formulas are neutralised.
+    formula = next(row for row in rows if row["Nom"] == "'@Robot")
+    assert formula["Titre"].startswith("'=HYPERLINK")
+
+
+def test_xlsx_export_of_a_call_holds_its_ideas_only(client, staff, call, two_calls_of_ideas):
+    mine, _others = two_calls_of_ideas
+    response = client.get(
+        reverse("wagtailsnippets_projects_idea:list"), {"call": call.pk, "export": "xlsx"}
+    )
+    assert response.status_code == 200
+    assert "idees.xlsx" in response["Content-Disposition"]
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    sheet = workbook.active
+    header, *rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert header[:4] == ["Numéro", "Appel", "Reçue le", "Titre"]
+    assert sorted(row[0] for row in rows) == sorted(idea.pk for idea in mine)
+    assert {row[1] for row in rows} == {"Transitions 2026"}
+    values = [value for row in rows for value in row]
+    assert "Navette" not in values and "Dominique Autre" not in values
+    assert "camille@example.org" in values
+
+
+def test_export_needs_a_staff_login(client, call, two_calls_of_ideas):
+    response = client.get(
+        reverse("wagtailsnippets_projects_idea:list"), {"call": call.pk, "export": "csv"}
+    )
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+def test_received_ideas_figure_skips_duplicates_and_examples(call):
+    original = IdeaFactory(call=call)
+    IdeaFactory(call=call, duplicate_of=original)
+    IdeaFactory(call=call, is_example=True)
+    IdeaFactory(call=call)
+    source = figures.get("ideas")
+    assert source.label == "Idées reçues sur le site"
+    assert source.count() == 2
