@@ -145,6 +145,7 @@ class CallForIdeasPage(RoutablePageMixin, Page):
                 "description",
                 "status",
                 "public_answer",
+                "is_example",
                 "created_at",
                 "call_id",
                 "commune__name",

@@ -12,7 +12,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, Panel
-from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
 from wagtail.coreutils import multigetattr
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
 
@@ -100,7 +100,7 @@ class IdeaViewSet(SnippetViewSet):
         "status",
         "commune",
         Column("duplicate_of", label=_("Doublon de")),
-        "is_published",
+        BooleanColumn("is_published", label=_("Publiée")),
         DateColumn("created_at", label=_("Reçue le")),
     ]
     filterset_class = IdeaFilterSet

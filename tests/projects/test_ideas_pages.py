@@ -218,7 +218,9 @@ def test_demo_calls_are_loaded_once(demo_site, client):
     home_page = html.unescape(client.get("/").content.decode())
     assert 'href="/appels-a-idees/"' in home_page and "Proposer une idée" in home_page
     assert client.get(open_call.url).status_code == 200
-    assert "Ce qui en est sorti" in html.unescape(client.get(closed_call.url).content.decode())
+    closed_page = html.unescape(client.get(closed_call.url).content.decode())
+    assert "Ce qui en est sorti" in closed_page
+    assert closed_page.count("Exemple fictif") == len(published)  # examples say so
 
     counts = (
         Page.objects.count(),

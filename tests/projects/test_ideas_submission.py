@@ -392,6 +392,21 @@ def test_one_megabyte_description_gets_a_clear_french_refusal(client, call, them
     assert "raccourcissez-le" in text
 
 
+def test_body_over_djangos_own_limit_is_a_bad_request_not_an_error(client, call, theme, commune):
+    """Over DATA_UPLOAD_MAX_MEMORY_SIZE, Django refuses to parse the body before any view
+    (in the CSRF middleware): a 400, never a 500, and nothing stored."""
+    from django.conf import settings
+
+    csrf_client = Client(enforce_csrf_checks=True)
+    csrf_client.get(call.url)
+    token = csrf_client.cookies["csrftoken"].value
+    size = settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1024
+    data = form_data(call, theme, commune, description="x" * size)
+    response = csrf_client.post(call.url, {**data, "csrfmiddlewaretoken": token})
+    assert response.status_code == 400
+    assert not Idea.objects.filter(call=call).exists()
+
+
 def test_longest_legitimate_submission_fits_under_the_body_limit(client, call, theme, commune):
     data = form_data(
         call,
