@@ -1,6 +1,7 @@
 """Staff carry an idea through its statuses in the Wagtail admin: emails, duplicates, export."""
 
 import csv
+import html
 import io
 
 import pytest
@@ -354,3 +355,25 @@ def test_received_ideas_figure_skips_duplicates_and_examples(call):
     source = figures.get("ideas")
     assert source.label == "Idées reçues sur le site"
     assert source.count() == 2
+
+
+def test_staff_see_an_email_that_could_not_be_sent(client, staff, call):
+    failed = IdeaFactory(call=call, title="Idée au courriel perdu")
+    IdeaFactory(call=call, title="Idée sans souci")
+    IdeaEmail.objects.create(
+        idea=failed,
+        kind=IdeaEmail.Kind.ACKNOWLEDGEMENT,
+        to=failed.email,
+        subject="Votre idée a bien été reçue",
+        body_text="Bonjour",
+        state=IdeaEmail.State.FAILED,
+        attempts=6,
+        last_error="SMTPServerDisconnected: Connection unexpectedly closed",
+    )
+    listing = client.get(
+        reverse("wagtailsnippets_projects_idea:list"), {"email_failed": "true", "call": call.pk}
+    ).content.decode()
+    assert "Idée au courriel perdu" in listing and "Idée sans souci" not in listing
+    page = html.unescape(client.get(edit_url(failed)).content.decode())
+    assert "abandonné après plusieurs essais" in page
+    assert "6 essais" in page and "SMTPServerDisconnected" in page
