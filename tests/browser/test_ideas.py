@@ -21,16 +21,6 @@ DESCRIPTION = (
 )
 
 
-@pytest.fixture(autouse=True)
-def _root_collection(transactional_db):
-    """Wagtail's root collection, which a previous live-server test's flush took away
-    (the demo images need it); this runs before `site_url` rebuilds the demo site."""
-    from wagtail.models import Collection
-
-    if Collection.get_first_root_node() is None:
-        Collection.add_root(name="Root")
-
-
 def wait_past_minimum_fill_time(page: Page) -> None:
     page.wait_for_timeout((abuse.MIN_FILL_SECONDS + 0.5) * 1000)
 

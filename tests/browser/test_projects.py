@@ -16,16 +16,6 @@ pytestmark = pytest.mark.browser
 FULL_WORKSHOP = "/ateliers/porter-un-projet-cooperatif/"
 
 
-@pytest.fixture(autouse=True)
-def _root_collection(transactional_db):
-    """Wagtail's root collection, taken away by the previous live-server test's flush;
-    the demo images need it (runs before `site_url` rebuilds the demo site)."""
-    from wagtail.models import Collection
-
-    if Collection.get_first_root_node() is None:
-        Collection.add_root(name="Root")
-
-
 def card_titles(page: Page) -> list[str]:
     return [title.strip() for title in page.locator(".card-grid .card__title").all_inner_texts()]
 

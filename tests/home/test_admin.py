@@ -8,7 +8,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_admin_is_in_french(client, demo_site):
-    admin = get_user_model().objects.create_superuser("equipe", "equipe@example.org", "motdepasse-solide")
+    admin = get_user_model().objects.create_superuser(
+        "equipe", "equipe@example.org", "motdepasse-solide"
+    )
     client.force_login(admin)
     response = client.get("/admin/")
     assert response.status_code == 200

@@ -13,7 +13,6 @@ from projects.models import ProjectIndexPage, ProjectPage
 pytestmark = pytest.mark.django_db
 
 
-
 def text_of(response) -> str:
     """The page as a reader sees it: HTML entities decoded."""
     return html_lib.unescape(response.content.decode())
@@ -40,7 +39,11 @@ def test_only_one_home_and_one_news_index(demo_site):
 def test_demo_loader_is_idempotent(demo_site):
     counts = (Page.objects.count(), demo_site.key_figures.count(), demo_site.revisions.count())
     call_command("load_demo_content", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    assert (Page.objects.count(), demo_site.key_figures.count(), demo_site.revisions.count()) == counts
+    assert (
+        Page.objects.count(),
+        demo_site.key_figures.count(),
+        demo_site.revisions.count(),
+    ) == counts
     assert Site.objects.get(is_default_site=True).root_page_id == demo_site.pk
 
 
@@ -76,7 +79,12 @@ def test_news_article_renders_the_ag_text(client, demo_site):
 def test_news_index_paginates_and_filters_by_tag(client, demo_site):
     index = NewsIndexPage.objects.get()
     for day in range(12):
-        page = NewsPage(title=f"Brève {day}", slug=f"breve-{day}", intro="…", date=datetime.date(2024, 1, day + 1))
+        page = NewsPage(
+            title=f"Brève {day}",
+            slug=f"breve-{day}",
+            intro="…",
+            date=datetime.date(2024, 1, day + 1),
+        )
         index.add_child(instance=page)
         if day == 0:
             page.tags.add("atelier")
@@ -124,7 +132,9 @@ def test_search_finds_the_assembly_article_with_french_stemming(client, demo_sit
 
 def test_search_never_shows_draft_or_private_pages(client, demo_site):
     index = NewsIndexPage.objects.get()
-    draft = NewsPage(title="Assemblée secrète en brouillon", slug="brouillon", intro="x", live=False)
+    draft = NewsPage(
+        title="Assemblée secrète en brouillon", slug="brouillon", intro="x", live=False
+    )
     index.add_child(instance=draft)
     private = NewsPage(title="Assemblée réservée aux associés", slug="privee", intro="x")
     index.add_child(instance=private)
@@ -142,7 +152,10 @@ def test_search_without_query_or_with_a_huge_one_does_not_fail(client, demo_site
     assert client.get("/recherche/").status_code == 200
     assert client.get("/recherche/", {"q": "x" * 5000}).status_code == 200
     assert client.get("/recherche/", {"q": "<script>alert(1)</script>"}).status_code == 200
-    assert b"<script>alert(1)</script>" not in client.get("/recherche/", {"q": "<script>alert(1)</script>"}).content
+    assert (
+        b"<script>alert(1)</script>"
+        not in client.get("/recherche/", {"q": "<script>alert(1)</script>"}).content
+    )
 
 
 def test_sitemap_and_robots(client, demo_site):
@@ -172,5 +185,13 @@ def test_server_error_page_is_french_and_standalone(rf):
 def test_pages_make_no_request_to_another_host(client, demo_site):
     for url in ("/", "/actualites/", ARTICLE_SLUG, "/recherche/?q=jura"):
         html = client.get(url).content.decode()
-        for attr in ('src="http', "src=\"//", 'href="//', "@import", "fonts.googleapis"):
+        for attr in ('src="http', 'src="//', 'href="//', "@import", "fonts.googleapis"):
             assert attr not in html, f"{url} loads {attr}"
+
+
+def test_an_expired_form_is_explained_in_french(demo_site):
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post("/recherche/", {"q": "x"})
+    assert response.status_code == 403
+    assert "Votre formulaire a expiré" in response.content.decode()

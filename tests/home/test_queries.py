@@ -40,7 +40,9 @@ def count_queries(client, url: str) -> int:
     return len(queries)
 
 
-@pytest.mark.parametrize(("url", "budget"), [("/", HOME_PAGE_QUERIES), ("/actualites/", NEWS_INDEX_QUERIES)])
+@pytest.mark.parametrize(
+    ("url", "budget"), [("/", HOME_PAGE_QUERIES), ("/actualites/", NEWS_INDEX_QUERIES)]
+)
 def test_query_count_does_not_grow_with_the_news(client, demo_site, url, budget):
     add_news(3)
     few = count_queries(client, url)

@@ -14,11 +14,18 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_settings(module: str, **environ: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DATABASE_URL"}}
+    clean = {
+        k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DATABASE_URL"}
+    }
     clean.update(environ, DJANGO_SETTINGS_MODULE=module)
     code = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG, settings.DATABASES['default']['ENGINE'])"
     return subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
@@ -37,7 +44,9 @@ def test_production_with_secret_is_not_in_debug_and_defaults_to_sqlite():
 
 def test_database_url_switches_to_postgresql():
     result = run_settings(
-        "clusterjura.settings.base", SECRET_KEY="x" * 50, DATABASE_URL="postgres://u:p@db.example:5432/cj"
+        "clusterjura.settings.base",
+        SECRET_KEY="x" * 50,
+        DATABASE_URL="postgres://u:p@db.example:5432/cj",
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[1] == "django.db.backends.postgresql"
@@ -50,7 +59,8 @@ def test_development_settings_run_without_any_variable():
 
 
 @pytest.mark.parametrize(
-    ("raw", "expected"), [("true", True), ("1", True), ("oui", True), ("false", False), ("0", False), ("", False)]
+    ("raw", "expected"),
+    [("true", True), ("1", True), ("oui", True), ("false", False), ("0", False), ("", False)],
 )
 def test_booleans_are_parsed(monkeypatch, raw, expected):
     monkeypatch.setenv("SOME_FLAG", raw)

@@ -404,6 +404,7 @@ def test_body_over_djangos_own_limit_is_a_bad_request_not_an_error(client, call,
     data = form_data(call, theme, commune, description="x" * size)
     response = csrf_client.post(call.url, {**data, "csrfmiddlewaretoken": token})
     assert response.status_code == 400
+    assert "Requête invalide" in response.content.decode(), "Django's own refusal is in French too"
     assert not Idea.objects.filter(call=call).exists()
 
 
