@@ -142,6 +142,8 @@ class RateLimit:
 
 
 idea_rate_limit = RateLimit(scope="ideas", limit=5, window=3600)
+# A family or a team may register together: more room than for ideas.
+registration_rate_limit = RateLimit(scope="workshops", limit=10, window=3600)
 
 
 # --- request body ------------------------------------------------------------------

@@ -5,7 +5,8 @@ from crispy_forms.layout import Div, Layout
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-HONEYPOT_FIELD = "site_web"
+from projects import abuse
+
 TOO_LONG = _(
     "Ce champ est trop long : %(limit_value)d caractères au plus "
     "(vous en avez saisi %(show_value)d)."
@@ -43,16 +44,17 @@ class WorkshopRegistrationForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "organization"}),
     )
-    # Bots fill every field; people never see this one (display: none, out of the tab order).
-    site_web = forms.CharField(
-        label=_("Ne remplissez pas ce champ"),
-        required=False,
-        max_length=200,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Bots fill every field; people never see this one (display: none, out of the
+        # tab order). Same name and check as the idea form's (projects.abuse).
+        self.fields[abuse.HONEYPOT_FIELD] = forms.CharField(
+            label=_("Ne remplissez pas ce champ"),
+            required=False,
+            max_length=200,
+            widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+        )
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -60,12 +62,12 @@ class WorkshopRegistrationForm(forms.Form):
             "name",
             "email",
             "organisation",
-            Div(HONEYPOT_FIELD, css_class="form-honeypot"),
+            Div(abuse.HONEYPOT_FIELD, css_class="hp-field"),
         )
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get(HONEYPOT_FIELD):
+        if abuse.honeypot_filled(self.data):
             raise forms.ValidationError(
                 _("Votre inscription n'a pas pu être enregistrée. Laissez vide le dernier champ."),
                 code="honeypot",

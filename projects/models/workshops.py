@@ -134,12 +134,22 @@ class WorkshopPage(RoutablePageMixin, Page):
     @path("")
     def workshop(self, request):
         """The workshop page; a POST is a registration (post/redirect/get on success)."""
-        from projects import services
+        from projects import abuse, services
         from projects.workshop_forms import WorkshopRegistrationForm
 
         session_key = REGISTERED_SESSION_KEY % self.pk
         if request.method == "POST":
             form = WorkshopRegistrationForm(request.POST)
+            status = 200
+            if form.is_valid() and not abuse.registration_rate_limit.hit(request):
+                form.add_error(
+                    None,
+                    _(
+                        "Nous avons reçu beaucoup d'inscriptions depuis votre connexion : "
+                        "réessayez dans une heure, ou écrivez-nous pour inscrire un groupe."
+                    ),
+                )
+                status = 429
             if form.is_valid():
                 try:
                     registration = services.register_for_workshop(
@@ -155,7 +165,7 @@ class WorkshopPage(RoutablePageMixin, Page):
                     request.session[session_key] = registration.status
                     return redirect(self.url + "#inscription")
             response = self.render(request, context_overrides={"form": form})
-            response.status_code = 200
+            response.status_code = status
             return response
         return self.render(
             request,

@@ -15,23 +15,13 @@ from projects.ideas_services import change_idea_status, mark_duplicate
 from projects.models import Idea
 from projects.models.ideas import IdeaEmail
 from tests.projects.factories import (
-    CallForIdeasIndexPageFactory,
     CallForIdeasPageFactory,
     CommuneFactory,
     IdeaFactory,
     ThemeFactory,
-    ideas_site_settings,
-    site_home,
 )
 
 ANSWER = "Retenue : elle rejoint l'atelier « Mobilités » du 12 mars, où vous êtes attendu·e."
-
-
-@pytest.fixture
-def index(db):
-    home = site_home()
-    ideas_site_settings(home)
-    return CallForIdeasIndexPageFactory(parent=home, slug="appels-tests", title="Appels (tests)")
 
 
 @pytest.fixture

@@ -13,23 +13,11 @@ from home.demo.content import load as load_demo_content
 from projects.demo_ideas import add_months
 from projects.models import CallForIdeasIndexPage, CallForIdeasPage, Idea
 from tests.projects.factories import (
-    CallForIdeasIndexPageFactory,
     CallForIdeasPageFactory,
     CommuneFactory,
     IdeaFactory,
     ThemeFactory,
-    ideas_site_settings,
-    site_home,
 )
-
-
-@pytest.fixture
-def index(db):
-    home = site_home()
-    ideas_site_settings(home)
-    return CallForIdeasIndexPageFactory(
-        parent=home, slug="appels-tests", title="Appels (tests)", intro="Vos idées pour le Jura."
-    )
 
 
 def days(n):

@@ -13,28 +13,13 @@ from projects import abuse
 from projects.models import Idea
 from projects.models.ideas import IdeaEmail
 from tests.projects.factories import (
-    CallForIdeasIndexPageFactory,
     CallForIdeasPageFactory,
     CommuneFactory,
     IdeaFactory,
     ThemeFactory,
-    ideas_site_settings,
-    site_home,
 )
 
 DESCRIPTION = "Une recyclerie où réparer et revendre les matériaux de chantier du Haut-Jura."
-
-
-@pytest.fixture
-def home(db):
-    home = site_home()
-    ideas_site_settings(home)
-    return home
-
-
-@pytest.fixture
-def index(home):
-    return CallForIdeasIndexPageFactory(parent=home, slug="appels-tests", title="Appels (tests)")
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from projects import services
+from projects import abuse, services
 from projects.ics import escape_text, fold
 from projects.models import WorkshopRegistration
 from tests.projects.factories import (
@@ -275,7 +275,7 @@ def test_workshop_without_online_registration_refuses(workshops):
         ({"name": "x" * 151}, "150 caractères au plus (vous en avez saisi 151)"),
         ({"organisation": "o" * 151}, "150 caractères au plus (vous en avez saisi 151)"),
         (
-            {"site_web": "http://spam.example"},
+            {abuse.HONEYPOT_FIELD: "http://spam.example"},
             "Votre inscription n&#x27;a pas pu être enregistrée.",
         ),
     ],
@@ -296,6 +296,23 @@ def test_bad_input_keeps_what_was_typed_and_escapes_it(client, workshop):
 
     assert '<script>alert("x")</script>' not in response.text
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in response.text
+
+
+def test_too_many_registrations_from_one_connection_are_refused_kindly(client, workshop):
+    workshop.capacity = 50
+    workshop.save()
+    for number in range(abuse.registration_rate_limit.limit):
+        assert register(client, workshop, email=f"membre{number}@example.org").status_code == 302
+
+    response = register(client, workshop, email="un-de-trop@example.org")
+
+    assert response.status_code == 429
+    assert "réessayez dans une heure" in response.content.decode().replace("&#x27;", "'")
+    assert (
+        WorkshopRegistration.objects.filter(workshop=workshop).count()
+        == abuse.registration_rate_limit.limit
+    )
+    assert not WorkshopRegistration.objects.filter(email="un-de-trop@example.org").exists()
 
 
 def test_a_post_without_fields_never_fails(client, workshop):
