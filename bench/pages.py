@@ -53,7 +53,9 @@ def main() -> None:
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     client = Client(HTTP_HOST="127.0.0.1")
-    print(f"database: {connection.vendor}; {args.requests} requests a page, in process (no network)")
+    print(
+        f"database: {connection.vendor}; {args.requests} requests a page, in process (no network)"
+    )
     print(f"{'page':<55} {'status':>6} {'queries':>7} {'median ms':>9} {'p95 ms':>7} {'req/s':>7}")
     for url in args.urls:
         client.get(url)  # warm caches
