@@ -12,7 +12,7 @@ import datetime
 
 from django.utils import timezone
 
-from home.demo.content import ensure_child, rich
+from home.demo.content import ensure_child, link_key_figures, rich
 from home.demo.images import ensure_image
 from projects.models import (
     Commune,
@@ -500,7 +500,9 @@ def load(home) -> int:
         projects[spec["slug"]] = page
 
     _link_related(projects)
-    _link_key_figures(home, projects_index, workshops_index)
+    link_key_figures(
+        home, {"projects": projects_index, "jobs": projects_index, "workshops": workshops_index}
+    )
     return created
 
 
@@ -602,20 +604,3 @@ def _link_related(projects: dict) -> None:
         page = ProjectPage.objects.get(pk=page.pk)
         page.related_projects = [projects[s] for s in related_slugs if s in projects]
         page.save_revision().publish()
-
-
-def _link_key_figures(home, projects_index, workshops_index) -> None:
-    """Each computed figure links to its list, unless staff already chose a page."""
-    from home.models import HomePage
-
-    targets = {"projects": projects_index, "jobs": projects_index, "workshops": workshops_index}
-    home = HomePage.objects.get(pk=home.pk)
-    figures = list(home.key_figures.all())
-    changed = False
-    for figure in figures:
-        if figure.link_page_id is None and figure.source in targets:
-            figure.link_page = targets[figure.source]
-            changed = True
-    if changed:
-        home.key_figures = figures
-        home.save_revision().publish()

@@ -12,7 +12,7 @@ import datetime
 
 from django.utils import timezone
 
-from home.demo.content import ensure_child, rich
+from home.demo.content import ensure_child, link_key_figures, rich
 from projects.models import CallForIdeasIndexPage, CallForIdeasPage, Commune, Idea, Theme
 from projects.models.workshops import WorkshopPage
 
@@ -181,6 +181,7 @@ def load(home) -> int:
     created += was_created
     if not Idea.objects.filter(call=closed_call).exists():
         _closed_call_ideas(closed_call, themes, communes)
+    link_key_figures(home, {"ideas": index})
     return created
 
 

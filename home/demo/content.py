@@ -257,6 +257,21 @@ def _link_home(home: HomePage) -> None:
         home.save_revision().publish()
 
 
+def link_key_figures(home: HomePage, targets: dict[str, Page]) -> None:
+    """Each computed figure links to its list (targets: source key -> page),
+    unless staff already chose a page."""
+    home = HomePage.objects.get(pk=home.pk)
+    key_figures = list(home.key_figures.all())
+    changed = False
+    for figure in key_figures:
+        if figure.link_page_id is None and figure.source in targets:
+            figure.link_page = targets[figure.source]
+            changed = True
+    if changed:
+        home.key_figures = key_figures
+        home.save_revision().publish()
+
+
 def _article_body(paragraphs: list[str]):
     """The article, its three questions as headings, the president's words as a quote."""
     body = []
