@@ -12,16 +12,15 @@ from django.core.management import call_command
 from django.tasks import task_backends
 from django.test import override_settings
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
+import tests.home.test_tasks as tests_home_tasks
 from projects import tasks
 from projects.ideas_services import submit_idea
 from projects.models import Idea
 from projects.models.ideas import IdeaEmail
 from tests.projects.factories import (
-    CallForIdeasIndexPageFactory,
     CallForIdeasPageFactory,
-    ideas_site_settings,
-    site_home,
 )
 
 
@@ -42,10 +41,7 @@ DEFERRING_TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBack
 
 
 @pytest.fixture
-def call(db):
-    home = site_home()
-    ideas_site_settings(home)
-    index = CallForIdeasIndexPageFactory(parent=home, slug="appels-tests", title="Appels (tests)")
+def call(index):
     return CallForIdeasPageFactory(parent=index)
 
 
@@ -241,3 +237,32 @@ def test_a_title_on_several_lines_never_breaks_the_subject(call):
     assert tasks.send_idea_email.call(email.pk) == "sent"
     assert mail.outbox[0].to == ["camille@example.org"]
     assert "victime@example.org" not in mail.outbox[0].bcc
+
+
+@override_settings(TASKS=tests_home_tasks.DATABASE_TASKS)
+def test_idea_emails_wait_in_the_database_until_the_worker_sends_them(
+    index, django_capture_on_commit_callbacks
+):
+    call = CallForIdeasPageFactory(parent=index)
+    with django_capture_on_commit_callbacks(execute=True):
+        idea = submit_idea(
+            call=call,
+            title="Une conserverie à Poligny",
+            description="Transformer les surplus des maraîchers en bocaux vendus localement.",
+            involvement="lead",
+            name="Camille Martin",
+            email="camille@example.org",
+            consent_processing=True,
+            consent_contact=False,
+        )
+    assert Idea.objects.filter(pk=idea.pk).exists()
+    assert mail.outbox == [], "nothing is sent during the request"
+    assert DBTaskResult.objects.filter(task_path="projects.tasks.send_idea_email").count() == 2
+
+    tests_home_tasks.run_worker()
+
+    assert sorted(message.to[0] for message in mail.outbox) == [
+        "camille@example.org",
+        "equipe@example.org",
+    ]
+    assert not DBTaskResult.objects.exclude(status="SUCCESSFUL").exists()
