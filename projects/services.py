@@ -77,6 +77,44 @@ def register_for_workshop(
     return registration
 
 
+def cancel_registration(*, registration: WorkshopRegistration) -> WorkshopRegistration | None:
+    """Cancel a registration; a confirmed place that frees up before the workshop goes
+    to the first person on the waiting list, who is told by email.
+
+    Returns the promoted registration, or None.
+    """
+    with transaction.atomic():
+        workshop = WorkshopPage.objects.select_for_update(of=("self",)).get(
+            pk=registration.workshop_id
+        )
+        current = WorkshopRegistration.objects.select_for_update().get(pk=registration.pk)
+        if current.status == WorkshopRegistration.Status.CANCELLED:
+            return None
+        freed_a_place = current.status == WorkshopRegistration.Status.CONFIRMED
+        current.status = WorkshopRegistration.Status.CANCELLED
+        current.save(update_fields=["status"])
+        registration.status = current.status
+        if not freed_a_place or workshop.starts_at <= timezone.now():
+            return None
+        confirmed = workshop.registrations.filter(
+            status=WorkshopRegistration.Status.CONFIRMED
+        ).count()
+        if confirmed >= workshop.capacity:
+            return None
+        promoted = (
+            workshop.registrations.select_for_update()
+            .filter(status=WorkshopRegistration.Status.WAITING)
+            .order_by("created_at", "pk")
+            .first()
+        )
+        if promoted is None:
+            return None
+        promoted.status = WorkshopRegistration.Status.CONFIRMED
+        promoted.save(update_fields=["status"])
+        transaction.on_commit(lambda: send_registration_email(promoted, promoted_from_waiting=True))
+    return promoted
+
+
 def _duplicate() -> RegistrationRefused:
     return RegistrationRefused(
         _(
@@ -91,31 +129,38 @@ def _absolute(url: str) -> str:
     return settings.BASE_URL + url if url.startswith("/") else url
 
 
-def send_registration_email(registration: WorkshopRegistration) -> None:
+def send_registration_email(
+    registration: WorkshopRegistration, *, promoted_from_waiting: bool = False
+) -> None:
     """Tell the registrant whether they have a place or are on the waiting list.
 
     The registration is already stored: a mail server failure is logged for staff
     (the admin lists every registration) rather than shown to the registrant as an error.
     """
     try:
-        _send_registration_email(registration)
+        _send_registration_email(registration, promoted_from_waiting=promoted_from_waiting)
     except Exception:
         logger.exception("Workshop registration email not sent (registration %s)", registration.pk)
 
 
-def _send_registration_email(registration: WorkshopRegistration) -> None:
+def _send_registration_email(
+    registration: WorkshopRegistration, *, promoted_from_waiting: bool = False
+) -> None:
     workshop = registration.workshop
     context = {
         "registration": registration,
         "workshop": workshop,
         "is_confirmed": registration.status == WorkshopRegistration.Status.CONFIRMED,
+        "promoted_from_waiting": promoted_from_waiting,
         "page_url": _absolute(workshop.get_url() or ""),
     }
-    subject = (
-        _("Inscription confirmée : %(title)s")
-        if context["is_confirmed"]
-        else _("Liste d'attente : %(title)s")
-    ) % {"title": workshop.title}
+    if promoted_from_waiting:
+        subject = _("Une place s'est libérée : %(title)s")
+    elif context["is_confirmed"]:
+        subject = _("Inscription confirmée : %(title)s")
+    else:
+        subject = _("Liste d'attente : %(title)s")
+    subject = subject % {"title": workshop.title}
     send_mail(
         subject,
         render_to_string("projects/emails/workshop_registration.txt", context),

@@ -3,7 +3,9 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Layout
 from django import forms
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
 
 from projects import abuse
 
@@ -73,3 +75,30 @@ class WorkshopRegistrationForm(forms.Form):
                 code="honeypot",
             )
         return cleaned
+
+
+class WorkshopRegistrationAdminForm(WagtailAdminModelForm):
+    """The staff edit form: cancelling goes through the service, so the freed place
+    goes to the first person on the waiting list, who is told by email."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._initial_status = self.instance.status
+
+    def save(self, commit=True):
+        from projects.models import WorkshopRegistration
+        from projects.services import cancel_registration
+
+        cancelling = (
+            commit
+            and not self.instance._state.adding
+            and self._initial_status != WorkshopRegistration.Status.CANCELLED
+            and self.instance.status == WorkshopRegistration.Status.CANCELLED
+        )
+        if not cancelling:
+            return super().save(commit=commit)
+        with transaction.atomic():
+            self.instance.status = self._initial_status
+            registration = super().save(commit=True)
+            cancel_registration(registration=registration)
+        return registration

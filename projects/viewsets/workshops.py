@@ -1,9 +1,10 @@
 """Admin screens for workshop registrations: who comes, who waits, exported for the day."""
 
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from projects.models import WorkshopRegistration
+from projects.workshop_forms import WorkshopRegistrationAdminForm
 
 
 class WorkshopRegistrationViewSet(SnippetViewSet):
@@ -26,13 +27,17 @@ class WorkshopRegistrationViewSet(SnippetViewSet):
         "created_at": "Inscrit le",
     }
     export_filename = "inscriptions-ateliers"
-    panels = [
-        FieldPanel("workshop"),
-        FieldPanel("name"),
-        FieldPanel("email"),
-        FieldPanel("organisation"),
-        FieldPanel("status"),
-    ]
+    # Cancelling here promotes the first person on the waiting list (projects.services).
+    edit_handler = ObjectList(
+        [
+            FieldPanel("workshop"),
+            FieldPanel("name"),
+            FieldPanel("email"),
+            FieldPanel("organisation"),
+            FieldPanel("status"),
+        ],
+        base_form_class=WorkshopRegistrationAdminForm,
+    )
 
     def get_queryset(self, request):
         return WorkshopRegistration.objects.select_related("workshop")

@@ -429,3 +429,74 @@ def test_workshop_end_must_follow_its_start(workshop):
         workshop.full_clean()
 
     assert error.value.message_dict["ends_at"] == ["La fin doit suivre le début."]
+
+
+# Cancelling frees a place for the waiting list ---------------------------------------
+
+
+def test_cancelling_a_place_promotes_the_first_on_the_waiting_list(
+    workshop, django_capture_on_commit_callbacks
+):
+    first = services.register_for_workshop(workshop=workshop, name="Alix", email="a@example.org")
+    services.register_for_workshop(workshop=workshop, name="Bea", email="b@example.org")
+    waiting_first = services.register_for_workshop(
+        workshop=workshop, name="Cy", email="c@example.org"
+    )
+    waiting_second = services.register_for_workshop(
+        workshop=workshop, name="Dom", email="d@example.org"
+    )
+    assert waiting_first.status == waiting_second.status == WorkshopRegistration.Status.WAITING
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        promoted = services.cancel_registration(registration=first)
+
+    assert promoted == waiting_first
+    statuses = dict(WorkshopRegistration.objects.values_list("email", "status"))
+    assert statuses == {
+        "a@example.org": "cancelled",
+        "b@example.org": "confirmed",
+        "c@example.org": "confirmed",
+        "d@example.org": "waiting",
+    }
+    assert [message.to for message in mail.outbox] == [["c@example.org"]]
+    assert "Une place s'est libérée" in mail.outbox[0].subject
+
+
+def test_cancelling_a_waiting_registration_promotes_nobody(workshop):
+    services.register_for_workshop(workshop=workshop, name="Alix", email="a@example.org")
+    services.register_for_workshop(workshop=workshop, name="Bea", email="b@example.org")
+    waiting = services.register_for_workshop(workshop=workshop, name="Cy", email="c@example.org")
+
+    assert services.cancel_registration(registration=waiting) is None
+    assert services.cancel_registration(registration=waiting) is None, (
+        "cancelling twice is harmless"
+    )
+    assert WorkshopRegistration.objects.filter(status="confirmed").count() == 2
+
+
+def test_staff_cancelling_in_the_admin_promotes_the_waiting_list(
+    staff_client, workshop, django_capture_on_commit_callbacks
+):
+    first = services.register_for_workshop(workshop=workshop, name="Alix", email="a@example.org")
+    services.register_for_workshop(workshop=workshop, name="Bea", email="b@example.org")
+    waiting = services.register_for_workshop(workshop=workshop, name="Cy", email="c@example.org")
+    mail.outbox.clear()
+    url = f"/admin/snippets/projects/workshopregistration/edit/{first.pk}/"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(
+            url,
+            {
+                "workshop": workshop.pk,
+                "name": "Alix",
+                "email": "a@example.org",
+                "organisation": "",
+                "status": "cancelled",
+            },
+        )
+
+    assert response.status_code == 302
+    waiting.refresh_from_db()
+    assert waiting.status == WorkshopRegistration.Status.CONFIRMED
+    assert [message.to for message in mail.outbox] == [["c@example.org"]]
