@@ -73,7 +73,7 @@ def register_for_workshop(
                 registration.save()
         except IntegrityError as error:
             raise _duplicate() from error
-        transaction.on_commit(lambda: send_registration_email(registration))
+        transaction.on_commit(lambda: queue_registration_email(registration.pk))
     return registration
 
 
@@ -111,7 +111,9 @@ def cancel_registration(*, registration: WorkshopRegistration) -> WorkshopRegist
             return None
         promoted.status = WorkshopRegistration.Status.CONFIRMED
         promoted.save(update_fields=["status"])
-        transaction.on_commit(lambda: send_registration_email(promoted, promoted_from_waiting=True))
+        transaction.on_commit(
+            lambda: queue_registration_email(promoted.pk, promoted_from_waiting=True)
+        )
     return promoted
 
 
@@ -127,6 +129,16 @@ def _duplicate() -> RegistrationRefused:
 
 def _absolute(url: str) -> str:
     return settings.BASE_URL + url if url.startswith("/") else url
+
+
+def queue_registration_email(registration_id: int, *, promoted_from_waiting: bool = False) -> None:
+    """Send the registrant's email in the background (Django's tasks framework)."""
+    from projects.tasks import send_workshop_registration_email
+
+    try:
+        send_workshop_registration_email.enqueue(registration_id, promoted_from_waiting)
+    except Exception:  # a queue that is down never fails the registration itself
+        logger.exception("Could not queue the email of workshop registration %s", registration_id)
 
 
 def send_registration_email(

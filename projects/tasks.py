@@ -99,3 +99,20 @@ def send_due_emails(*, include_failed: bool = False) -> dict[str, int]:
         result = send_idea_email.call(email_id)
         outcome[result] = outcome.get(result, 0) + 1
     return outcome
+
+
+@task
+def send_workshop_registration_email(
+    registration_id: int, promoted_from_waiting: bool = False
+) -> str:
+    """Tell a registrant whether they have a place, are waiting, or were just given one."""
+    from projects import services
+    from projects.models import WorkshopRegistration
+
+    registration = (
+        WorkshopRegistration.objects.select_related("workshop").filter(pk=registration_id).first()
+    )
+    if registration is None or registration.status == WorkshopRegistration.Status.CANCELLED:
+        return "skipped"
+    services.send_registration_email(registration, promoted_from_waiting=promoted_from_waiting)
+    return "sent"

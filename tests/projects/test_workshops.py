@@ -500,3 +500,16 @@ def test_staff_cancelling_in_the_admin_promotes_the_waiting_list(
     waiting.refresh_from_db()
     assert waiting.status == WorkshopRegistration.Status.CONFIRMED
     assert [message.to for message in mail.outbox] == [["c@example.org"]]
+
+
+def test_registration_email_is_background_work(workshop, django_capture_on_commit_callbacks):
+    from django.test import override_settings
+
+    from tests.home.test_tasks import DATABASE_TASKS, run_worker
+
+    with override_settings(TASKS=DATABASE_TASKS):
+        with django_capture_on_commit_callbacks(execute=True):
+            services.register_for_workshop(workshop=workshop, name="Alix", email="a@example.org")
+        assert mail.outbox == [], "the request does not wait for the mail server"
+        run_worker()
+    assert [message.to for message in mail.outbox] == [["a@example.org"]]
