@@ -195,3 +195,13 @@ def test_an_expired_form_is_explained_in_french(demo_site):
     response = Client(enforce_csrf_checks=True).post("/recherche/", {"q": "x"})
     assert response.status_code == 403
     assert "Votre formulaire a expiré" in response.content.decode()
+
+
+def test_search_stems_french_words_on_postgresql(client, demo_site):
+    """PostgreSQL's "french" text-search configuration: a plural finds the singular.
+    SQLite's full-text index has no French stemmer (the zero-setup default only)."""
+    from django.db import connection
+
+    text = text_of(client.get("/recherche/", {"q": "assemblées générales"}))
+    found = "Assemblée générale : le Clus'Ter Jura crée un fonds d'impulsion" in text
+    assert found == (connection.vendor == "postgresql")
