@@ -172,15 +172,24 @@ class StandardPage(Page):
         verbose_name = _("page standard")
 
 
-class NewsIndexPage(RoutablePageMixin, Page):
-    """The news listing at /actualites/, paginated, filterable by tag, with an RSS feed."""
+class SectionIndexPage(Page):
+    """A top-level section of the site that lists its children (news, projects,
+    workshops, calls for ideas): one of each, right under the home page."""
 
     intro = models.TextField(_("introduction"), blank=True, max_length=600)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     parent_page_types = ["home.HomePage"]
-    subpage_types = ["home.NewsPage"]
     max_count = 1
+
+    class Meta:
+        abstract = True
+
+
+class NewsIndexPage(RoutablePageMixin, SectionIndexPage):
+    """The news listing at /actualites/, paginated, filterable by tag, with an RSS feed."""
+
+    subpage_types = ["home.NewsPage"]
 
     class Meta:
         verbose_name = _("index des actualités")

@@ -19,7 +19,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
-from home.models import paginate
+from home.models import SectionIndexPage, paginate
 
 IDEAS_PER_PAGE = 10
 
@@ -35,15 +35,10 @@ phone_validator = RegexValidator(
 )
 
 
-class CallForIdeasIndexPage(Page):
+class CallForIdeasIndexPage(SectionIndexPage):
     """The calls for ideas at /appels-a-idees/: open ones first, then upcoming, then closed."""
 
-    intro = models.TextField(_("introduction"), blank=True, max_length=600)
-
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-    parent_page_types = ["home.HomePage"]
     subpage_types = ["projects.CallForIdeasPage"]
-    max_count = 1
 
     class Meta:
         verbose_name = _("index des appels à idées")

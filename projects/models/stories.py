@@ -11,20 +11,15 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from home.blocks import BaseStreamBlock
-from home.models import paginate
+from home.models import SectionIndexPage, paginate
 
 PROJECTS_PER_PAGE = 12
 
 
-class ProjectIndexPage(Page):
+class ProjectIndexPage(SectionIndexPage):
     """The list of project stories at /projets/."""
 
-    intro = models.TextField(_("introduction"), blank=True, max_length=600)
-
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-    parent_page_types = ["home.HomePage"]
     subpage_types = ["projects.ProjectPage"]
-    max_count = 1
 
     class Meta:
         verbose_name = _("index des projets")

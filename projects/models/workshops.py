@@ -13,22 +13,17 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from home.blocks import BaseStreamBlock
-from home.models import paginate
+from home.models import SectionIndexPage, paginate
 
 WORKSHOPS_PER_PAGE = 12
 # Session key holding the status of the registration just made (post/redirect/get).
 REGISTERED_SESSION_KEY = "workshop_registered_%s"
 
 
-class WorkshopIndexPage(Page):
+class WorkshopIndexPage(SectionIndexPage):
     """Upcoming and past workshops at /ateliers/."""
 
-    intro = models.TextField(_("introduction"), blank=True, max_length=600)
-
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-    parent_page_types = ["home.HomePage"]
     subpage_types = ["projects.WorkshopPage"]
-    max_count = 1
 
     class Meta:
         verbose_name = _("index des ateliers")
