@@ -16,7 +16,16 @@ DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
 def run_worker() -> None:
-    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0, reload=False)
+    """`manage.py db_worker --batch` inside the test's transaction.
+
+    Like Django's test client, keep the worker from closing "old" connections: in a
+    test transaction, PostgreSQL's connection would look obsolete and be closed."""
+    from unittest import mock
+
+    with mock.patch(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    ):
+        call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0, reload=False)
 
 
 @override_settings(TASKS=DATABASE_TASKS)
