@@ -24,7 +24,7 @@ run: install
 	$(MANAGE) ensure_demo_admin
 	@echo "Site : http://$(HOST):$(PORT)/   administration : http://$(HOST):$(PORT)/admin/"
 	@echo "(courriels affichés ici ; tâches de fond : db_worker lancé à côté)"
-	@$(MANAGE) db_worker --no-startup-delay & worker=$$!; \
+	@$(MANAGE) db_worker --no-startup-delay --verbosity 0 & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(MANAGE) runserver $(HOST):$(PORT)
 
