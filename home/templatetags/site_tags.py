@@ -1,6 +1,7 @@
 """Navigation shared by every page: main menu and breadcrumbs."""
 
 from django import template
+from django.core.cache import cache
 from wagtail.models import Page, Site
 
 register = template.Library()
@@ -37,3 +38,28 @@ def breadcrumbs(context):
     if page is not None and root is not None and getattr(page, "depth", 0) > root.depth:
         ancestors = list(Page.objects.ancestor_of(page).filter(depth__gte=root.depth))
     return {"request": request, "ancestors": ancestors, "page": page}
+
+
+NEWS_INDEX_CACHE_KEY = "news-index-url:%s"
+
+
+@register.simple_tag(takes_context=True)
+def news_index_url(context) -> str:
+    """The URL of the site's news index (its slug is the staff's to change), or "".
+
+    Cached per site: every page links to it (RSS in the head, footer); the cache is
+    cleared when a news index is published, unpublished, moved or deleted (home.signals).
+    """
+    request = context["request"]
+    site = Site.find_for_request(request)
+    if site is None:
+        return ""
+    key = NEWS_INDEX_CACHE_KEY % site.pk
+
+    def lookup() -> str:
+        from home.models import NewsIndexPage
+
+        index = NewsIndexPage.objects.live().public().descendant_of(site.root_page).first()
+        return index.get_url(request) if index else ""
+
+    return cache.get_or_set(key, lookup, timeout=3600)

@@ -205,3 +205,16 @@ def test_search_stems_french_words_on_postgresql(client, demo_site):
     text = text_of(client.get("/recherche/", {"q": "assemblées générales"}))
     found = "Assemblée générale : le Clus'Ter Jura crée un fonds d'impulsion" in text
     assert found == (connection.vendor == "postgresql")
+
+
+def test_links_to_the_news_follow_the_slug_staff_choose(client, demo_site):
+    assert 'href="/actualites/rss/"' in client.get("/").content.decode()
+    index = NewsIndexPage.objects.get()
+    index.slug = "journal"
+    index.save_revision().publish()
+
+    html = client.get("/").content.decode()
+    assert 'href="/journal/rss/"' in html
+    assert 'href="/journal/"' in html
+    assert "/actualites/" not in html
+    assert client.get("/journal/rss/").status_code == 200
