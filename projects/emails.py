@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from home.links import absolute_url
 from projects.models import Idea
 from projects.models.ideas import IdeaEmail
 
@@ -27,12 +28,6 @@ def _organisation(idea: Idea):
 
     site = idea.call.get_site()
     return OrganisationSettings.for_site(site) if site is not None else None
-
-
-def _absolute(url: str) -> str:
-    if url.startswith(("http://", "https://")):
-        return url
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + url
 
 
 def _build(
@@ -62,8 +57,8 @@ def acknowledgement(idea: Idea) -> IdeaEmail:
         template="idea_acknowledgement",
         context={
             "organisation": organisation,
-            "call_url": _absolute(idea.call.full_url or idea.call.url or "/"),
-            "privacy_url": _absolute(privacy_page.url) if privacy_page else "",
+            "call_url": absolute_url(idea.call.full_url or idea.call.url or "/"),
+            "privacy_url": absolute_url(privacy_page.url) if privacy_page else "",
         },
     )
 
@@ -78,7 +73,9 @@ def staff_notification(idea: Idea, *, to: str) -> IdeaEmail:
         % {"title": one_line(idea.title, 120), "call": one_line(idea.call.title, 60)},
         template="idea_staff_notification",
         context={
-            "admin_url": _absolute(reverse("wagtailsnippets_projects_idea:edit", args=[idea.pk])),
+            "admin_url": absolute_url(
+                reverse("wagtailsnippets_projects_idea:edit", args=[idea.pk])
+            ),
         },
     )
 
@@ -95,7 +92,7 @@ def status_changed(idea: Idea) -> IdeaEmail:
         template="idea_status_changed",
         context={
             "organisation": organisation,
-            "call_url": _absolute(idea.call.full_url or idea.call.url or "/"),
+            "call_url": absolute_url(idea.call.full_url or idea.call.url or "/"),
             "is_visible": idea.is_published and idea.duplicate_of_id is None,
         },
     )

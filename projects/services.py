@@ -5,7 +5,6 @@
 
 import logging
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -13,6 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from home.links import absolute_url
 from projects.models import WorkshopPage, WorkshopRegistration
 
 logger = logging.getLogger(__name__)
@@ -127,10 +127,6 @@ def _duplicate() -> RegistrationRefused:
     )
 
 
-def _absolute(url: str) -> str:
-    return settings.BASE_URL + url if url.startswith("/") else url
-
-
 def queue_registration_email(registration_id: int, *, promoted_from_waiting: bool = False) -> None:
     """Send the registrant's email in the background (Django's tasks framework)."""
     from projects.tasks import send_workshop_registration_email
@@ -164,7 +160,7 @@ def _send_registration_email(
         "workshop": workshop,
         "is_confirmed": registration.status == WorkshopRegistration.Status.CONFIRMED,
         "promoted_from_waiting": promoted_from_waiting,
-        "page_url": _absolute(workshop.get_url() or ""),
+        "page_url": absolute_url(workshop.get_url() or "/"),
     }
     if promoted_from_waiting:
         subject = _("Une place s'est libérée : %(title)s")
