@@ -4,6 +4,7 @@
 are read through `clusterjura.env` and listed in the README.
 """
 
+import datetime
 from pathlib import Path
 
 import dj_database_url
@@ -47,7 +48,10 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_tasks_db",
-    "django.contrib.admin",
+    # Failed logins on every login form (Wagtail's admin, later the extranet).
+    "axes",
+    # No django.contrib.admin: staff use Wagtail's admin only (nothing here needs
+    # Django's; the admin classes of django-tasks-db and axes are never loaded).
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -70,6 +74,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "clusterjura.urls"
@@ -98,6 +104,19 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite, the zero-setup default, serving several requests at once: a write-ahead
+    # log so readers never block the writer, BEGIN IMMEDIATE so a transaction takes
+    # the write lock when it starts (a deferred one that reads then writes fails at
+    # once with "database is locked" when another writer got there first), and a
+    # busy timeout so the others wait in line instead of answering 500.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 _redis_url = env.get_str("REDIS_URL")
@@ -116,6 +135,27 @@ else:
             "LOCATION": "clusterjura",
         }
     }
+
+# django-axes first: it refuses a locked-out login before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Failed logins are counted in the database (shared by every app server) per account
+# AND per client address: either reaching the limit locks, for the cool-off period.
+# A login during the lockout, even with the right password, is refused and restarts it.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = env.get_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.get_int("LOGIN_COOLOFF_MINUTES", 15))
+# A success resets no count: otherwise an attacker could log in to their own account
+# between guesses and never reach the limit.
+AXES_RESET_ON_SUCCESS = False
+# The same client address as the rate limits (TRUSTED_PROXY_COUNT).
+AXES_CLIENT_IP_CALLABLE = "home.client_ip.client_ip"
+AXES_LOCKOUT_TEMPLATE = "errors/lockout.html"
+# Failures are kept for the cool-off only; successful logins are not logged by address.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False  # no banner at each start; lockouts are still logged as warnings
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -208,4 +248,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.get_str("LOG_LEVEL", "INFO")},
+    # django-axes logs each step of every login at INFO; failures and lockouts are warnings.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

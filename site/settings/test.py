@@ -23,3 +23,8 @@ WHITENOISE_USE_FINDERS = True
 # (the test database is created with ~190 migrations, each committed).
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"  # noqa: F405
+
+# Django's test client logs in without a request (Client.login), which django-axes
+# refuses: the throttle is switched on by the tests that check it
+# (tests/home/test_login_throttle.py), with the production AXES_* settings above.
+AXES_ENABLED = False
