@@ -1,32 +1,64 @@
+import re
+import unicodedata
+
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from wagtail.models import Page
+from wagtail.search.query import PlainText
 
 from home.models import paginate
 
 SEARCH_PER_PAGE = 10
 MAX_QUERY_LENGTH = 200
+# More words than anyone types: each one is a term the database must match.
+MAX_QUERY_WORDS = 20
+# Letters and digits only: punctuation is syntax for SQLite's FTS5 (quotes,
+# parentheses, `*`, `-`, `^`, `:`) and for PostgreSQL's tsquery (`&`, `|`, `!`, `<->`).
+WORD = re.compile(r"[^\W_]+")
+
+
+def clean_query(raw: str) -> str:
+    """The query as shown back: control and invisible format characters
+    (NUL, ESC, bidirectional overrides, zero-width spaces) removed, spaces collapsed."""
+    text = unicodedata.normalize("NFC", raw[: MAX_QUERY_LENGTH * 2])
+    text = "".join(
+        " " if char.isspace() else char
+        for char in text
+        if char.isspace() or not unicodedata.category(char).startswith("C")
+    )
+    return " ".join(text.split())[:MAX_QUERY_LENGTH]
+
+
+def search_terms(query: str) -> str:
+    """The words of `query`, space-separated, for the search backend.
+
+    Both database backends pass a term into their full-text syntax, so a stray
+    quote or a NUL gave a 500. Words alone find what a visitor means:
+    `"assemblée` finds what `assemblée` finds, and operators are plain words.
+    """
+    return " ".join(WORD.findall(query)[:MAX_QUERY_WORDS])
 
 
 @require_GET
 def search(request):
-    """Full-text search over published, public pages only."""
-    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    """Full-text search over published, public pages only; any string gives a page."""
+    query = clean_query(request.GET.get("q", ""))
     results = None
     if query:
-        pages = Page.objects.live().public().exclude(depth__lte=1)
-        results = paginate(request, pages.search(query), SEARCH_PER_PAGE)
+        terms = search_terms(query)
+        if terms:
+            pages = Page.objects.live().public().exclude(depth__lte=1)
+            found = pages.search(PlainText(terms, operator="and"))
+        else:
+            found = Page.objects.none()
+        results = paginate(request, found, SEARCH_PER_PAGE)
         # One query per page type rather than one per result.
         ids = [page.pk for page in results.object_list]
         specific = {page.pk: page for page in Page.objects.filter(pk__in=ids).specific()}
         results.object_list = [specific[pk] for pk in ids if pk in specific]
-    return render(
-        request,
-        "home/search.html",
-        {"query": query, "results": results, "query_string": f"q={query}" if query else ""},
-    )
+    return render(request, "home/search.html", {"query": query, "results": results})
 
 
 @require_GET
