@@ -1,7 +1,13 @@
-"""RSS feed of the news, served by NewsIndexPage at /actualites/rss/."""
+"""RSS feed of the news, served by NewsIndexPage at /actualites/rss/.
+
+Its links are built from settings.BASE_URL, not from the host of the request
+(a feed reader keeps them: they must point at the public site).
+"""
 
 from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Rss201rev2Feed
+
+from home.links import absolute_url
 
 
 class NewsFeed(Feed):
@@ -20,7 +26,10 @@ class NewsFeed(Feed):
         return f"{self.index_page.title} — Clus'Ter Jura"
 
     def link(self):
-        return self.index_page.get_url(self.request)
+        return absolute_url(self.index_page.get_url(self.request))
+
+    def feed_url(self):
+        return absolute_url(self.request.path)
 
     def description(self):
         return self.index_page.intro or self.index_page.title
@@ -35,7 +44,7 @@ class NewsFeed(Feed):
         return item.intro
 
     def item_link(self, item):
-        return item.get_url(self.request)
+        return absolute_url(item.get_url(self.request))
 
     def item_pubdate(self, item):
         return item.first_published_at

@@ -3,12 +3,15 @@ import unicodedata
 
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from wagtail.models import Page
 from wagtail.search.query import PlainText
 
+from home.links import absolute_url
 from home.models import paginate
+from home.sitemaps import BaseUrlSitemap
 
 SEARCH_PER_PAGE = 10
 MAX_QUERY_LENGTH = 200
@@ -17,6 +20,9 @@ MAX_QUERY_WORDS = 20
 # Letters and digits only: punctuation is syntax for SQLite's FTS5 (quotes,
 # parentheses, `*`, `-`, `^`, `:`) and for PostgreSQL's tsquery (`&`, `|`, `!`, `<->`).
 WORD = re.compile(r"[^\W_]+")
+
+# Wagtail's sitemap view, given our sitemap class (site/urls.py).
+SITEMAPS = {"wagtail": BaseUrlSitemap}
 
 
 def clean_query(raw: str) -> str:
@@ -67,9 +73,8 @@ def robots_txt(request):
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
-        "Disallow: /django-admin/",
         "Disallow: /recherche/",
-        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+        f"Sitemap: {absolute_url(reverse('sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
