@@ -1,6 +1,8 @@
 """Tests: fast hashing, local-memory cache, mail outbox and tasks run at once."""
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "test-only-key")
 os.environ["DEBUG"] = "false"
@@ -28,3 +30,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F
 # refuses: the throttle is switched on by the tests that check it
 # (tests/home/test_login_throttle.py), with the production AXES_* settings above.
 AXES_ENABLED = False
+
+# SQLite's test database is a file, not memory: live-server tests then get one
+# connection per thread, as under gunicorn (an in-memory database is one connection
+# shared by every thread), which tests/home/test_concurrency.py needs. One file per
+# test process, in the temporary folder, so that two runs never share one.
+# Durability is not needed: no waiting for the disk at commits.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(Path(tempfile.gettempdir()) / f"clusterjura-test-{os.getpid()}.sqlite3"),
+    }
+    DATABASES["default"]["OPTIONS"]["init_command"] = (  # noqa: F405
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;"
+    )
