@@ -7,16 +7,35 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install browser-deps lint format check-migrations worker bench clean
+# Installs come from the lock files (exact versions and hashes), never a fresh resolution:
+# requirements/base.lock is the runtime (make run, production); requirements/dev.lock adds
+# the test and lint tools (make test, make lint, CI). `make lock` rewrites both.
+BASE_LOCK := requirements/base.lock
+DEV_LOCK := requirements/dev.lock
+UV_VERSION := 0.13.8
+UV_COMPILE = $(VENV)/bin/uv pip compile pyproject.toml --universal --python-version 3.12 \
+	--generate-hashes --custom-compile-command "make lock" --quiet
 
-$(VENV)/.installed: pyproject.toml
+.PHONY: run test install install-dev browser-deps lint format check-migrations worker bench lock clean
+
+$(VENV)/.created:
 	@python=$$(bin/find-python) || exit 1; \
 	  if [ ! -x $(PY) ]; then echo "Création de l'environnement virtuel avec $$python"; "$$python" -m venv $(VENV); fi
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[test]"
+	@touch $@
+
+$(VENV)/.installed: $(BASE_LOCK) pyproject.toml | $(VENV)/.created
+	$(PY) -m pip install --quiet --require-hashes -r $(BASE_LOCK)
+	$(PY) -m pip install --quiet --no-deps -e .
+	@touch $@
+
+$(VENV)/.installed-dev: $(DEV_LOCK) $(VENV)/.installed
+	$(PY) -m pip install --quiet --require-hashes -r $(DEV_LOCK)
 	@touch $@
 
 install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
 
 run: install
 	$(MANAGE) migrate --noinput
@@ -31,14 +50,14 @@ run: install
 browser-deps:
 	@bin/install-browser
 
-test: install browser-deps
+test: install-dev browser-deps
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
-lint: install
+lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-format: install
+format: install-dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
@@ -51,5 +70,12 @@ worker: install
 bench: install
 	$(PY) bench/pages.py
 
+# After editing the dependencies in pyproject.toml, or to take newer releases within
+# their bounds: `make lock` (add UPGRADE=1 to move every pin), then commit both files.
+lock: | $(VENV)/.created
+	$(PY) -m pip install --quiet "uv==$(UV_VERSION)"
+	$(UV_COMPILE) $(if $(UPGRADE),--upgrade) -o $(BASE_LOCK)
+	$(UV_COMPILE) $(if $(UPGRADE),--upgrade) --extra test --extra lint -c $(BASE_LOCK) -o $(DEV_LOCK)
+
 clean:
-	rm -rf $(VENV) db.sqlite3 media/ staticfiles/
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm media/ staticfiles/
