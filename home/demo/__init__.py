@@ -1,19 +1,30 @@
 """Demo content: `manage.py load_demo_content` builds the site from the AG article.
 
-Feature apps add their own demo pages by registering a loader here from their
-`AppConfig.ready()`; a loader takes the home page and returns how many pages it created.
+Each app of the project may have a `demo` package with a `load(home) -> int` function
+(pages created); `home.demo.content.load` finds them in INSTALLED_APPS order, so home
+imports no feature app, and production code never imports a demo package.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from importlib import import_module
+from pathlib import Path
 
-_loaders: list[Callable] = []
-
-
-def register(loader: Callable) -> Callable:
-    if loader not in _loaders:
-        _loaders.append(loader)
-    return loader
+from django.apps import apps
+from django.conf import settings
 
 
-def loaders() -> list[Callable]:
-    return list(_loaders)
+def app_loaders() -> Iterator[Callable]:
+    """The `load` function of every project app's `demo` package, home excepted."""
+    base = Path(settings.BASE_DIR).resolve()
+    for config in apps.get_app_configs():
+        if config.name == "home" or not Path(config.path).resolve().is_relative_to(base):
+            continue
+        try:
+            module = import_module(f"{config.name}.demo")
+        except ModuleNotFoundError as error:
+            if error.name == f"{config.name}.demo":
+                continue
+            raise
+        loader = getattr(module, "load", None)
+        if loader is not None:
+            yield loader

@@ -11,6 +11,7 @@ from django.db import transaction
 from wagtail.models import Page, Site
 
 from home import figures
+from home.demo import app_loaders
 from home.demo.images import ensure_image
 from home.models import (
     HomePage,
@@ -25,7 +26,7 @@ from home.models import (
 ARTICLE = Path(__file__).with_name("ag-2021-article.txt")
 
 KEY_FIGURES = [
-    # label, prefix, offset (history before the site), source key registered by an app
+    # label, qualifier, offset (history before the site), source key registered by an app
     ("idées de projets captées", "plus de", 130, "ideas"),
     # The four past demo workshops (projects/demo_content.py) are among the 71 held since 2016.
     ("ateliers thématiques organisés", "", 67, "workshops"),
@@ -117,18 +118,15 @@ def load(stdout=None) -> dict[str, int]:
             old_root.delete()
 
     if not home.key_figures.exists():
-        for order, (label, prefix, offset, source) in enumerate(KEY_FIGURES):
+        for order, (label, qualifier, offset, source) in enumerate(KEY_FIGURES):
             KeyFigure.objects.create(
                 page=home,
                 sort_order=order,
                 label=label,
-                prefix=prefix,
+                qualifier=qualifier,
                 offset=offset,
                 source=source if figures.get(source) else "",
             )
-
-    # Pages of other apps, through the hook they register (home imports none of them).
-    from home import demo as demo_registry
 
     news_index = note(
         ensure_child(
@@ -220,7 +218,8 @@ def load(stdout=None) -> dict[str, int]:
         org.accessibility_page = home.get_children().get(slug="accessibilite")
         org.save()
 
-    for loader in demo_registry.loaders():
+    # Pages of the other apps, from their own demo packages (home imports none of them).
+    for loader in app_loaders():
         created["pages"] += loader(home)
     _link_home(home)
     return created

@@ -1,3 +1,5 @@
+"""Page types of the base app: home, generic pages, section indexes and news."""
+
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.utils import timezone
@@ -8,7 +10,6 @@ from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
-from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
@@ -121,8 +122,9 @@ class KeyFigure(Orderable):
         choices=figures.source_choices,
         help_text=_("Ajoute à la valeur de départ ce que le site enregistre."),
     )
-    prefix = models.CharField(
-        _("préfixe"), max_length=20, blank=True, help_text=_("Par exemple « plus de ».")
+    # Not `prefix`: an inline form's own attribute of that name broke the admin editor.
+    qualifier = models.CharField(
+        _("avant le nombre"), max_length=20, blank=True, help_text=_("Par exemple « plus de ».")
     )
     link_page = models.ForeignKey(
         "wagtailcore.Page",
@@ -135,7 +137,7 @@ class KeyFigure(Orderable):
 
     panels = [
         FieldPanel("label"),
-        FieldPanel("prefix"),
+        FieldPanel("qualifier"),
         FieldPanel("offset"),
         FieldPanel("source"),
         PageChooserPanel("link_page"),
@@ -269,100 +271,3 @@ class NewsPage(Page):
     class Meta:
         verbose_name = _("actualité")
         verbose_name_plural = _("actualités")
-
-
-@register_setting(icon="site")
-class OrganisationSettings(BaseSiteSetting):
-    """Who runs the site: shown in the footer, the legal notice and emails."""
-
-    name = models.CharField(_("nom"), max_length=120, default="Clus'Ter Jura")
-    legal_form = models.CharField(
-        _("forme juridique"),
-        max_length=200,
-        default="SCIC (société coopérative d'intérêt collectif)",
-    )
-    address = models.TextField(_("adresse"), blank=True)
-    siret = models.CharField(_("SIRET"), max_length=20, blank=True)
-    contact_email = models.EmailField(_("courriel de contact"), blank=True)
-    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
-    staff_notification_email = models.EmailField(
-        _("courriel de l'équipe"),
-        blank=True,
-        help_text=_("Reçoit les notifications (nouvelles idées, inscriptions)."),
-    )
-    linkedin_url = models.URLField(_("LinkedIn"), blank=True)
-    facebook_url = models.URLField(_("Facebook"), blank=True)
-    mastodon_url = models.URLField(_("Mastodon"), blank=True)
-    legal_notice_page = models.ForeignKey(
-        "wagtailcore.Page",
-        verbose_name=_("mentions légales"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    privacy_page = models.ForeignKey(
-        "wagtailcore.Page",
-        verbose_name=_("politique de confidentialité"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    accessibility_page = models.ForeignKey(
-        "wagtailcore.Page",
-        verbose_name=_("déclaration d'accessibilité"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-
-    panels = [
-        MultiFieldPanel(
-            [
-                FieldPanel("name"),
-                FieldPanel("legal_form"),
-                FieldPanel("address"),
-                FieldPanel("siret"),
-            ],
-            heading=_("Organisation"),
-        ),
-        MultiFieldPanel(
-            [
-                FieldPanel("contact_email"),
-                FieldPanel("phone"),
-                FieldPanel("staff_notification_email"),
-            ],
-            heading=_("Contact"),
-        ),
-        MultiFieldPanel(
-            [FieldPanel("linkedin_url"), FieldPanel("facebook_url"), FieldPanel("mastodon_url")],
-            heading=_("Réseaux sociaux"),
-        ),
-        MultiFieldPanel(
-            [
-                PageChooserPanel("legal_notice_page"),
-                PageChooserPanel("privacy_page"),
-                PageChooserPanel("accessibility_page"),
-            ],
-            heading=_("Pages légales du pied de page"),
-        ),
-    ]
-
-    select_related = ["legal_notice_page", "privacy_page", "accessibility_page"]
-
-    class Meta:
-        verbose_name = _("organisation")
-
-    @property
-    def social_links(self):
-        return [
-            (label, url)
-            for label, url in (
-                ("LinkedIn", self.linkedin_url),
-                ("Facebook", self.facebook_url),
-                ("Mastodon", self.mastodon_url),
-            )
-            if url
-        ]

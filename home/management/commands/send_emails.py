@@ -1,12 +1,13 @@
 from django.core.management.base import BaseCommand
 
-from projects.tasks import send_due_emails
+from home.outbox import send_due_emails
 
 
 class Command(BaseCommand):
     help = (
-        "Envoie les courriels des idées en attente dont l'essai suivant est dû "
-        "(à lancer régulièrement, par exemple toutes les 5 minutes depuis cron)."
+        "Envoie les courriels en attente dont l'essai suivant est dû. Inutile avec "
+        "db_worker (il s'en charge) ; utile après une panne ou avec un moteur de tâches "
+        "qui ne sait pas différer."
     )
 
     def add_arguments(self, parser):

@@ -1,0 +1,68 @@
+"""Form pieces shared by every public form of the site (ideas, workshops, donations).
+
+- `PublicTextField`: free text from the public, cleaned by `home.text.clean_text`
+  (controls refused, bidi overrides and invisible characters stripped);
+- `PublicEmailField`: an address in its canonical form (`home.text.normalize_email`);
+- `HoneypotField`: the field robots fill and people never see (`.hp-field`);
+- `ErrorSummaryMixin`: the list of errors announced above a form.
+"""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from home import abuse
+from home.text import clean_text, normalize_email
+
+
+class PublicTextField(forms.CharField):
+    """A CharField for what the public types: one line unless `multiline`."""
+
+    def __init__(self, *args, multiline: bool = False, **kwargs):
+        self.multiline = multiline
+        if multiline:
+            kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 8}))
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return clean_text(value, multiline=self.multiline) if value else value
+
+
+class PublicEmailField(forms.EmailField):
+    def clean(self, value):
+        value = super().clean(value)
+        return normalize_email(value) if value else value
+
+
+class _AlwaysEmptyInput(forms.TextInput):
+    def format_value(self, value):
+        return ""  # a re-shown form never carries back what a robot typed
+
+
+class HoneypotField(forms.CharField):
+    """Left empty by people (hidden by the stylesheet, out of the tab order)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Laissez ce champ vide"))
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 200)
+        kwargs.setdefault(
+            "widget", _AlwaysEmptyInput(attrs={"autocomplete": "off", "tabindex": "-1"})
+        )
+        super().__init__(**kwargs)
+
+
+HONEYPOT_FIELD = abuse.HONEYPOT_FIELD
+
+
+class ErrorSummaryMixin:
+    """(anchor, message) for each error, in the order of the form, for the summary."""
+
+    def error_summary(self) -> list[tuple[str, str]]:
+        items = [("", str(error)) for error in self.non_field_errors()]
+        for name, field in self.fields.items():
+            for error in self.errors.get(name, []):
+                widget = field.widget
+                multiple = isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple)
+                items.append((f"id_{name}_0" if multiple else f"id_{name}", str(error)))
+        return items
