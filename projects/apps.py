@@ -1,21 +1,23 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ProjectsConfig(AppConfig):
     name = "projects"
-    verbose_name = "Projets et appels à idées"
+    verbose_name = _("Projets et appels à idées")
 
     def ready(self):
-        from home import demo, figures
-        from projects import demo_content, selectors
+        from home import figures
+        from projects import views  # noqa: F401  (registers the page views, home.routing)
+        from projects.models import Idea, ProjectPage, WorkshopPage
 
-        figures.register("projects", "Projets amorcés (hors exemples)", selectors.count_projects)
-        figures.register("workshops", "Ateliers déjà tenus", selectors.count_workshops_held)
-        figures.register("jobs", "Emplois créés par les projets", selectors.sum_jobs_created)
-        demo.register(demo_content.load)
-        # Calls for ideas: after the projects loader (it makes the themes and workshops).
-        from projects import demo_ideas
-        from projects.models.ideas import count_received_ideas
-
-        figures.register("ideas", "Idées reçues sur le site", count_received_ideas)
-        demo.register(demo_ideas.load)
+        figures.register(
+            "projects", _("Projets amorcés (hors exemples)"), ProjectPage.objects.count_seeded
+        )
+        figures.register("workshops", _("Ateliers déjà tenus"), WorkshopPage.objects.count_held)
+        figures.register(
+            "jobs", _("Emplois créés par les projets"), ProjectPage.objects.sum_jobs_created
+        )
+        figures.register(
+            "ideas", _("Idées reçues sur le site"), lambda: Idea.objects.counted().count()
+        )

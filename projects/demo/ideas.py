@@ -13,23 +13,12 @@ import datetime
 from django.utils import timezone
 
 from home.demo.content import ensure_child, link_key_figures, rich
-from projects.models import CallForIdeasIndexPage, CallForIdeasPage, Commune, Idea, Theme
+from projects.demo import taxonomy
+from projects.models import CallForIdeasIndexPage, CallForIdeasPage, Idea
 from projects.models.workshops import WorkshopPage
 
 OPEN_CALL_SLUG = "transitions-2026"
 CLOSED_CALL_SLUG = "se-deplacer-autrement"
-
-THEMES = [
-    ("transition-ecologique", "Transition écologique"),
-    ("transition-economique", "Transition économique"),
-    ("transition-sociale", "Transition sociale"),
-]
-COMMUNES = [
-    ("morez", "Morez", "39400"),
-    ("saint-claude", "Saint-Claude", "39200"),
-    ("champagnole", "Champagnole", "39300"),
-    ("lons-le-saunier", "Lons-le-Saunier", "39000"),
-]
 
 CLOSED_CALL_IDEAS = [
     # title, commune, theme, status, public answer, description
@@ -87,23 +76,10 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     )
 
 
-def _ensure(model, rows):
-    """Rows of the projects taxonomy by slug (the projects loader usually made them)."""
-    found = {}
-    for slug, name, *rest in rows:
-        item = model.objects.filter(slug=slug).first() or model.objects.filter(name=name).first()
-        if item is None:
-            extra = {"postal_code": rest[0]} if rest else {}
-            item = model.objects.create(slug=slug, name=name, **extra)
-        found[slug] = item
-    return found
-
-
 def load(home) -> int:
     """Create what is missing; return how many pages were created."""
     created = 0
-    themes = _ensure(Theme, THEMES)
-    communes = _ensure(Commune, COMMUNES)
+    themes, _statuses, communes = taxonomy.ensure()
     today = timezone.localdate()
 
     index, was_created = ensure_child(

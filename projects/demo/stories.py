@@ -14,60 +14,17 @@ from django.utils import timezone
 
 from home.demo.content import ensure_child, link_key_figures, rich
 from home.demo.images import ensure_image
+from projects.demo import taxonomy
 from projects.models import (
-    Commune,
     ProjectGalleryImage,
     ProjectIndexPage,
     ProjectMilestone,
     ProjectPage,
     ProjectPartner,
-    ProjectStatus,
-    Theme,
     WorkshopIndexPage,
     WorkshopPage,
     WorkshopRegistration,
 )
-
-THEMES = [
-    # slug, name, description
-    (
-        "transition-ecologique",
-        "Transition écologique",
-        "Réemploi, circuits courts, énergie, mobilités : produire et vivre en ménageant le territoire.",
-    ),
-    (
-        "transition-economique",
-        "Transition économique",
-        "Des activités et des emplois ancrés dans le Jura, portés par ses habitants et ses entreprises.",
-    ),
-    (
-        "transition-sociale",
-        "Transition sociale",
-        "Coopérer, inclure, rendre les services accessibles à toutes et à tous.",
-    ),
-]
-
-STATUSES = [
-    # slug, name, counts as seeded
-    ("idee", "Idée", False),
-    ("en-atelier", "En atelier", False),
-    ("amorce", "Amorcé", True),
-    ("lance", "Lancé", True),
-    ("autonome", "Autonome", True),
-]
-
-COMMUNES = [
-    ("lons-le-saunier", "Lons-le-Saunier", "39000"),
-    ("conliege", "Conliège", "39570"),
-    ("dole", "Dole", "39100"),
-    ("saint-claude", "Saint-Claude", "39200"),
-    ("champagnole", "Champagnole", "39300"),
-    ("poligny", "Poligny", "39800"),
-    ("arbois", "Arbois", "39600"),
-    ("morez", "Morez", "39400"),
-    ("salins-les-bains", "Salins-les-Bains", "39110"),
-    ("orgelet", "Orgelet", "39270"),
-]
 
 # Past workshops count in the "workshops held" key figure: home.demo.content.KEY_FIGURES
 # lowers its offset by as many, so the demo home page reads 71 as in the AG article.
@@ -409,14 +366,7 @@ RELATED = {
 def load(home) -> int:
     """Create what is missing; return how many pages were created."""
     created = 0
-    themes = _ensure_taxonomy(Theme, [(s, {"name": n, "description": d}) for s, n, d in THEMES])
-    statuses = _ensure_taxonomy(
-        ProjectStatus,
-        [(slug, {"name": name, "counts_as_seeded": seeded}) for slug, name, seeded in STATUSES],
-    )
-    communes = _ensure_taxonomy(
-        Commune, [(slug, {"name": name, "postal_code": code}) for slug, name, code in COMMUNES]
-    )
+    themes, statuses, communes = taxonomy.ensure()
 
     projects_index, was_created = ensure_child(
         home,
@@ -504,18 +454,6 @@ def load(home) -> int:
         home, {"projects": projects_index, "jobs": projects_index, "workshops": workshops_index}
     )
     return created
-
-
-def _ensure_taxonomy(model, rows):
-    """The rows by slug, created when missing (existing ones are left as staff edited them)."""
-    items = {}
-    for order, (slug, fields) in enumerate(rows):
-        item, _created = model.objects.get_or_create(
-            slug=slug,
-            defaults={**fields, "sort_order": order} if hasattr(model, "sort_order") else fields,
-        )
-        items[slug] = item
-    return items
 
 
 def _start(when: datetime.date | int, hour: int) -> datetime.datetime:

@@ -1,19 +1,15 @@
-"""Forms of the calls for ideas: the public submission form and the staff edit form.
-
-Both only validate and hand over to `projects.ideas_services`, where the rules live.
-"""
+"""The public submission form of a call for ideas: it validates, and the view hands
+the cleaned data to `projects.services.ideas`, where the rules live."""
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Field, Fieldset, Layout
+from crispy_forms.layout import Div, Fieldset, Layout
 from django import forms
-from django.core.validators import RegexValidator
-from django.db import transaction
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.forms import WagtailAdminModelForm
 
-from projects.models import Commune, Idea, Theme
-from projects.models.ideas import (
+from home.abuse import HONEYPOT_FIELD
+from home.forms import ErrorSummaryMixin, HoneypotField, PublicEmailField, PublicTextField
+from projects.constants import (
     DESCRIPTION_MAX,
     DESCRIPTION_MIN,
     EMAIL_MAX,
@@ -22,13 +18,10 @@ from projects.models.ideas import (
     PHONE_MAX,
     TITLE_MAX,
     TITLE_MIN,
+    Involvement,
     phone_validator,
 )
-
-# Control characters (newlines included) have no place in a one-line field.
-single_line = RegexValidator(
-    r"[\x00-\x1f\x7f]", _("Ce champ tient sur une seule ligne."), inverse_match=True
-)
+from projects.models import Commune, Theme
 
 
 def _lengths(field_label: str, minimum: int | None, maximum: int) -> dict[str, str]:
@@ -47,25 +40,24 @@ def _lengths(field_label: str, minimum: int | None, maximum: int) -> dict[str, s
     return messages
 
 
-class IdeaForm(forms.Form):
+class IdeaForm(ErrorSummaryMixin, forms.Form):
     """The submission form of an open call. No account: who you are is asked here."""
 
-    title = forms.CharField(
+    title = PublicTextField(
         label=_("Titre de votre idée"),
         min_length=TITLE_MIN,
         max_length=TITLE_MAX,
-        validators=[single_line],
         help_text=_("En quelques mots, par exemple « Une recyclerie de matériaux à Morez »."),
         error_messages={
             "required": _("Donnez un titre à votre idée."),
             **_lengths(_("Le titre"), TITLE_MIN, TITLE_MAX),
         },
     )
-    description = forms.CharField(
+    description = PublicTextField(
         label=_("Votre idée"),
+        multiline=True,
         min_length=DESCRIPTION_MIN,
         max_length=DESCRIPTION_MAX,
-        widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_(
             "Entre 30 et 5 000 caractères : le besoin que vous voyez, ce que vous imaginez, "
             "qui pourrait s'y associer."
@@ -96,24 +88,23 @@ class IdeaForm(forms.Form):
     )
     involvement = forms.ChoiceField(
         label=_("Comment souhaitez-vous vous impliquer ?"),
-        choices=Idea.Involvement.choices,
+        choices=Involvement.choices,
         widget=forms.RadioSelect,
         error_messages={
             "required": _("Dites-nous comment vous souhaitez vous impliquer."),
             "invalid_choice": _("Choisissez une des propositions."),
         },
     )
-    name = forms.CharField(
+    name = PublicTextField(
         label=_("Votre nom"),
         max_length=NAME_MAX,
-        validators=[single_line],
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
         error_messages={
             "required": _("Indiquez votre nom, pour que nous sachions qui vous répondre."),
             **_lengths(_("Le nom"), None, NAME_MAX),
         },
     )
-    email = forms.EmailField(
+    email = PublicEmailField(
         label=_("Votre adresse électronique"),
         max_length=EMAIL_MAX,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
@@ -126,16 +117,15 @@ class IdeaForm(forms.Form):
             **_lengths(_("L'adresse électronique"), None, EMAIL_MAX),
         },
     )
-    organisation = forms.CharField(
+    organisation = PublicTextField(
         label=_("Votre organisation (facultatif)"),
         required=False,
         max_length=ORGANISATION_MAX,
-        validators=[single_line],
         widget=forms.TextInput(attrs={"autocomplete": "organization"}),
         help_text=_("Entreprise, association, collectivité…"),
         error_messages=_lengths(_("Le nom de l'organisation"), None, ORGANISATION_MAX),
     )
-    phone = forms.CharField(
+    phone = PublicTextField(
         label=_("Votre téléphone (facultatif)"),
         required=False,
         max_length=PHONE_MAX,
@@ -159,7 +149,7 @@ class IdeaForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, call, request=None, **kwargs):
+    def __init__(self, *args, call, organisation=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.call = call
         themes = Theme.objects.filter(calls=call)
@@ -167,40 +157,38 @@ class IdeaForm(forms.Form):
             themes = Theme.objects.all()
         self.fields["theme"].queryset = themes
         self.fields["commune"].queryset = Commune.objects.all()
-        self.fields["consent_processing"].label = self._consent_label(request)
+        self.fields["consent_processing"].label = self._consent_label(organisation)
+        self.fields[HONEYPOT_FIELD] = HoneypotField()
         self.helper = FormHelper(self)
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         self.helper.layout = Layout(
             Fieldset(
                 _("Votre idée"),
-                Field("title", css_class="input--wide"),
-                Field("description", css_class="input--wide"),
+                "title",
+                "description",
                 "theme",
                 "commune",
                 "involvement",
             ),
             Fieldset(
                 _("Vos coordonnées"),
-                Field("name", css_class="input--wide"),
-                Field("email", css_class="input--wide"),
-                Field("organisation", css_class="input--wide"),
+                "name",
+                "email",
+                "organisation",
                 "phone",
             ),
             Fieldset(_("Vos accords"), "consent_processing", "consent_contact"),
+            Div(HONEYPOT_FIELD, css_class="hp-field"),
         )
 
     @staticmethod
-    def _consent_label(request):
+    def _consent_label(organisation):
         text = _(
             "J'accepte que le Clus'Ter Jura conserve les informations de ce formulaire pour "
             "étudier mon idée et me répondre."
         )
-        privacy_page = None
-        if request is not None:
-            from home.models import OrganisationSettings
-
-            privacy_page = OrganisationSettings.for_request(request).privacy_page
+        privacy_page = organisation.privacy_page if organisation is not None else None
         if privacy_page is None:
             return text
         return format_html(
@@ -209,41 +197,3 @@ class IdeaForm(forms.Form):
             privacy_page.url,
             _("Politique de confidentialité (nouvel onglet)"),
         )
-
-    def error_summary(self) -> list[tuple[str, str]]:
-        """(anchor, message) for each error, in the order of the form, for the summary."""
-        items = [("", str(error)) for error in self.non_field_errors()]
-        for name, field in self.fields.items():
-            for error in self.errors.get(name, []):
-                anchor = (
-                    f"id_{name}_0" if isinstance(field.widget, forms.RadioSelect) else f"id_{name}"
-                )
-                items.append((anchor, str(error)))
-        return items
-
-
-class IdeaAdminForm(WagtailAdminModelForm):
-    """The staff edit form: status and duplicate changes go through the services, so
-    the submitter gets the status email (when they agreed) and duplicates stay linked."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._initial_status = self.instance.status
-        self._initial_duplicate_id = self.instance.duplicate_of_id
-
-    def save(self, commit=True):
-        from projects.ideas_services import change_idea_status, mark_duplicate
-
-        if not commit or self.instance._state.adding:
-            return super().save(commit=commit)
-        new_status = self.instance.status
-        new_duplicate = self.instance.duplicate_of
-        with transaction.atomic():
-            self.instance.status = self._initial_status
-            self.instance.duplicate_of_id = self._initial_duplicate_id
-            idea = super().save(commit=True)
-            if (new_duplicate.pk if new_duplicate else None) != self._initial_duplicate_id:
-                mark_duplicate(idea=idea, original=new_duplicate)
-            if new_status != self._initial_status:
-                change_idea_status(idea=idea, status=new_status)
-        return idea

@@ -1,15 +1,14 @@
 """Calls for ideas (pages) and the ideas the public sends (a model, followed by staff).
 
-A call page takes submissions itself (a routable page: the form on GET, the
-submission on POST, then a confirmation page). The rules of writing an idea live
-in `projects.ideas_services`, the abuse checks in `projects.abuse`.
+A call page takes submissions (a routable page: the form on GET, the submission on
+POST, then a confirmation page): its route hands the request to
+`projects.views.ideas`; the rules of writing an idea live in `projects.services.ideas`.
 """
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator, MinLengthValidator, RegexValidator
+from django.core.validators import MaxLengthValidator, MinLengthValidator
 from django.db import models
-from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
@@ -19,19 +18,22 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
-from home.models import SectionIndexPage, paginate
-
-IDEAS_PER_PAGE = 10
-
-# Length bounds shared by the model, the public form and the admin form.
-TITLE_MIN, TITLE_MAX = 5, 150
-DESCRIPTION_MIN, DESCRIPTION_MAX = 30, 5000
-NAME_MAX, ORGANISATION_MAX, PHONE_MAX, EMAIL_MAX = 150, 150, 30, 254
-PUBLIC_ANSWER_MAX, STAFF_NOTES_MAX = 3000, 10000
-
-phone_validator = RegexValidator(
-    r"^[0-9+().\-\s]{6,30}$",
-    _("Saisissez un numéro de téléphone, par exemple 03 84 00 00 00 ou +33 3 84 00 00 00."),
+from home import routing
+from home.models import SectionIndexPage
+from projects.constants import (
+    DESCRIPTION_MAX,
+    DESCRIPTION_MIN,
+    EMAIL_MAX,
+    NAME_MAX,
+    ORGANISATION_MAX,
+    PHONE_MAX,
+    PUBLIC_ANSWER_MAX,
+    STAFF_NOTES_MAX,
+    TITLE_MAX,
+    TITLE_MIN,
+    IdeaStatus,
+    Involvement,
+    phone_validator,
 )
 
 
@@ -131,9 +133,24 @@ class CallForIdeasPage(RoutablePageMixin, Page):
         return self.state(today) == "open"
 
     def published_ideas(self):
-        """What the public may read of the ideas: never the submitter's personal data."""
+        return Idea.objects.published_on(self)
+
+    # --- routes: thin, the views (projects.views.ideas) handle the form ----------
+
+    @path("")
+    def call(self, request):
+        return routing.serve("projects.call_for_ideas", request, self)
+
+    @path("merci/", name="thanks")
+    def thanks(self, request):
+        return self.render(request, template="projects/call_for_ideas_page_thanks.html")
+
+
+class IdeaQuerySet(models.QuerySet):
+    def published_on(self, call) -> "IdeaQuerySet":
+        """What the public may read of a call's ideas: never the submitter's personal data."""
         return (
-            Idea.objects.filter(call=self, is_published=True, duplicate_of__isnull=True)
+            self.filter(call=call, is_published=True, duplicate_of__isnull=True)
             .select_related("commune")
             .only(
                 "title",
@@ -149,110 +166,16 @@ class CallForIdeasPage(RoutablePageMixin, Page):
             .order_by("-created_at", "-pk")
         )
 
-    # --- routes ------------------------------------------------------------------
-
-    @path("")
-    def call(self, request):
-        if request.method == "POST":
-            return self.submit(request)
-        from projects.forms import IdeaForm
-
-        form = IdeaForm(call=self, request=request) if self.is_open() else None
-        return self.render_call(request, form=form)
-
-    @path("merci/", name="thanks")
-    def thanks(self, request):
-        return self.render(request, template="projects/call_for_ideas_page_thanks.html")
-
-    def submit(self, request):
-        """The POST of the submission form: refuse abuse kindly, store, then redirect (PRG)."""
-        from projects import abuse
-        from projects.forms import IdeaForm
-        from projects.ideas_services import CallNotOpen, submit_idea
-
-        if not self.is_open():
-            return self.render_call(
-                request, form=None, status=403, refusal=abuse.Refusal.call_closed(self)
-            )
-        if abuse.body_too_large(request):
-            return self.render_call(
-                request,
-                form=IdeaForm(call=self, request=request),
-                status=413,
-                refusal=abuse.Refusal.too_large(),
-            )
-        data = abuse.read_post(request)
-        if data is None:
-            return self.render_call(
-                request,
-                form=IdeaForm(call=self, request=request),
-                status=400,
-                refusal=abuse.Refusal.too_large(),
-            )
-
-        form = IdeaForm(data, call=self, request=request)
-        started = data.get(abuse.STARTED_FIELD, "")
-        if abuse.honeypot_filled(data):
-            return self.render_call(
-                request, form=form, status=400, refusal=abuse.Refusal.honeypot(), started=started
-            )
-        if not form.is_valid():
-            return self.render_call(request, form=form, status=400, started=started)
-        timing = abuse.check_fill_time(started, call_id=self.pk)
-        if timing is not abuse.FillTime.OK:
-            # A too-fast answer keeps its start time (waiting is enough); a missing,
-            # forged or expired one gets a fresh start.
-            keep = started if timing is abuse.FillTime.TOO_FAST else None
-            return self.render_call(
-                request, form=form, status=400, refusal=abuse.Refusal.timing(timing), started=keep
-            )
-        if not abuse.idea_rate_limit.hit(request):
-            response = self.render_call(
-                request,
-                form=form,
-                status=429,
-                refusal=abuse.Refusal.rate_limited(),
-                started=started,
-            )
-            response["Retry-After"] = str(abuse.idea_rate_limit.window)
-            return response
-        try:
-            submit_idea(call=self, **form.cleaned_data)
-        except CallNotOpen:
-            return self.render_call(
-                request, form=None, status=403, refusal=abuse.Refusal.call_closed(self)
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-            return self.render_call(request, form=form, status=400, started=started)
-        return redirect(self.url + self.reverse_subpage("thanks"))
-
-    def render_call(self, request, *, form, status=200, refusal=None, started=None):
-        from projects import abuse
-
-        ideas_page = paginate(request, self.published_ideas(), IDEAS_PER_PAGE)
-        response = self.render(
-            request,
-            context_overrides={
-                "form": form,
-                "refusal": refusal,
-                "started_token": started or abuse.start_token(call_id=self.pk),
-                "honeypot_field": abuse.HONEYPOT_FIELD,
-                "started_field": abuse.STARTED_FIELD,
-                "call_state": self.state(),
-                "themes": list(self.themes.all()),
-                "ideas_page": ideas_page,
-                "has_errors": bool(refusal) or bool(form is not None and form.errors),
-            },
+    def public_titles(self) -> "IdeaQuerySet":
+        """Published ideas that are not duplicates, titles only (lineage, workshop pages)."""
+        return self.filter(is_published=True, duplicate_of__isnull=True).only(
+            "pk", "title", "created_at"
         )
-        response.status_code = status
-        return response
 
-
-def count_received_ideas() -> int:
-    """Ideas received through the site for the home page's figure: duplicates and demo
-    examples are not counted."""
-    return Idea.objects.filter(duplicate_of__isnull=True, is_example=False).count()
+    def counted(self) -> "IdeaQuerySet":
+        """Ideas received through the site for the home page's figure: duplicates and
+        demo examples are not counted."""
+        return self.filter(duplicate_of__isnull=True, is_example=False)
 
 
 class Idea(models.Model):
@@ -262,18 +185,8 @@ class Idea(models.Model):
     Write through `projects.ideas_services` (submit, change status, mark duplicate).
     """
 
-    class Status(models.TextChoices):
-        RECEIVED = "received", _("reçue")
-        UNDER_STUDY = "under_study", _("à l'étude")
-        IN_WORKSHOP = "in_workshop", _("discutée en atelier")
-        RETAINED = "retained", _("retenue")
-        PROJECT = "project", _("devenue un projet")
-        NOT_RETAINED = "not_retained", _("non retenue")
-
-    class Involvement(models.TextChoices):
-        INFORMED = "informed", _("Être tenu informé de la suite")
-        CONTRIBUTE = "contribute", _("Participer aux ateliers")
-        LEAD = "lead", _("Porter le projet")
+    Status = IdeaStatus
+    Involvement = Involvement
 
     call = models.ForeignKey(
         CallForIdeasPage, verbose_name=_("appel"), on_delete=models.PROTECT, related_name="ideas"
@@ -381,6 +294,8 @@ class Idea(models.Model):
     created_at = models.DateTimeField(_("reçue le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
 
+    objects = IdeaQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("idée")
@@ -408,46 +323,3 @@ class Idea(models.Model):
                         % {"title": original.title, "root": original.duplicate_of.title}
                     }
                 )
-
-
-class IdeaEmail(models.Model):
-    """The outbox of the ideas app: every email is recorded before it is sent.
-
-    A background task sends it after the transaction commits and retries with a
-    growing delay on failure; staff see in the admin what failed and why.
-    """
-
-    class Kind(models.TextChoices):
-        ACKNOWLEDGEMENT = "acknowledgement", _("accusé de réception")
-        STAFF_NOTIFICATION = "staff_notification", _("notification à l'équipe")
-        STATUS_CHANGED = "status_changed", _("changement de statut")
-
-    class State(models.TextChoices):
-        PENDING = "pending", _("à envoyer")
-        SENT = "sent", _("envoyé")
-        FAILED = "failed", _("abandonné après plusieurs essais")
-
-    idea = models.ForeignKey(
-        Idea, verbose_name=_("idée"), on_delete=models.CASCADE, related_name="emails"
-    )
-    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
-    to = models.EmailField(_("destinataire"), max_length=254)
-    reply_to = models.EmailField(_("répondre à"), max_length=254, blank=True)
-    subject = models.CharField(_("objet"), max_length=250)
-    body_text = models.TextField(_("texte"))
-    body_html = models.TextField(_("HTML"), blank=True)
-    state = models.CharField(_("état"), max_length=10, choices=State.choices, default=State.PENDING)
-    attempts = models.PositiveSmallIntegerField(_("essais"), default=0)
-    last_error = models.TextField(_("dernière erreur"), blank=True)
-    next_attempt_at = models.DateTimeField(_("prochain essai"), default=timezone.now)
-    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
-    sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        verbose_name = _("courriel d'idée")
-        verbose_name_plural = _("courriels des idées")
-        indexes = [models.Index(fields=["state", "next_attempt_at"])]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} → {self.to}"

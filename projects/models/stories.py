@@ -1,59 +1,115 @@
-"""Project stories: /projets/ and one page per project."""
+"""Project stories: /projets/ and one page per project.
 
-from urllib.parse import urlencode
+The queries the pages show live here, as QuerySet methods (`ProjectPage.objects
+.cards()`...): each selects and prefetches what its template shows, so the number of
+queries of a page does not grow with the number of projects, workshops or ideas.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from django.db import models
+from django.db.models import Prefetch, QuerySet, Sum
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
-from wagtail.models import Orderable, Page
+from wagtail.images import get_image_model
+from wagtail.models import Orderable, Page, PageManager
+from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from home import routing
 from home.blocks import BaseStreamBlock
-from home.models import SectionIndexPage, paginate
+from home.models import SectionIndexPage
+from projects.constants import (
+    CARD_RENDITION,
+    GALLERY_RENDITION,
+    HERO_RENDITION,
+    LOGO_RENDITION,
+)
 
-PROJECTS_PER_PAGE = 12
+
+def images_with(*filter_specs: str) -> QuerySet:
+    """Images with the renditions the templates will ask for, fetched in one more query."""
+    return get_image_model().objects.prefetch_renditions(*filter_specs)
 
 
-class ProjectIndexPage(SectionIndexPage):
-    """The list of project stories at /projets/."""
+def related_ids(related) -> QuerySet | list[int]:
+    """The primary keys of a ParentalManyToMany relation: a subquery when the relation is in
+    the database, a list when it only lives in memory (a page being previewed)."""
+    chosen = related.all()
+    if isinstance(chosen, QuerySet):
+        return chosen.values("pk")
+    return [item.pk for item in chosen]
+
+
+class ProjectIndexPage(RoutablePageMixin, SectionIndexPage):
+    """The list of project stories at /projets/, filtered by theme, stage and commune
+    (the filter form is handled by `projects.views.stories`)."""
 
     subpage_types = ["projects.ProjectPage"]
 
     class Meta:
         verbose_name = _("index des projets")
 
-    def get_context(self, request, *args, **kwargs):
-        from projects import selectors
+    @path("")
+    def index(self, request):
+        return routing.serve("projects.project_index", request, self)
 
-        context = super().get_context(request, *args, **kwargs)
-        choices = {key: list(items) for key, items in selectors.filter_choices().items()}
-        # Unknown or malformed values are ignored: a filter never answers an error.
-        chosen = {
-            "theme": _pick(choices["themes"], request.GET.get("theme")),
-            "status": _pick(choices["statuses"], request.GET.get("status")),
-            "commune": _pick(choices["communes"], request.GET.get("commune")),
-        }
-        projects = selectors.project_listing(self, **chosen)
-        query_string = urlencode(
-            [(key, value.slug) for key, value in chosen.items() if value is not None]
+
+class ProjectPageQuerySet(PageQuerySet):
+    def cards(self) -> "ProjectPageQuerySet":
+        """Projects as the cards show them: status, themes, communes, image and its rendition."""
+        return (
+            self.defer_streamfields()
+            .select_related("status")
+            .prefetch_related(
+                "themes",
+                "communes",
+                Prefetch("hero_image", queryset=images_with(CARD_RENDITION)),
+            )
         )
-        context.update(
-            projects_page=paginate(request, projects, PROJECTS_PER_PAGE),
-            filter_choices=choices,
-            chosen=chosen,
-            is_filtered=bool(query_string),
-            query_string=query_string,
-        )
-        return context
+
+    def listing(self, index, *, theme=None, status=None, commune=None) -> "ProjectPageQuerySet":
+        """The public projects under `index`, filtered, ready for the cards."""
+        projects = self.live().public().child_of(index)
+        if theme is not None:
+            projects = projects.filter(themes=theme)
+        if status is not None:
+            projects = projects.filter(status=status)
+        if commune is not None:
+            projects = projects.filter(communes=commune)
+        return projects.cards().order_by("is_example", "title", "pk")
+
+    def counted(self) -> "ProjectPageQuerySet":
+        """Real projects (not demo examples) that the public can see: the key figures."""
+        return self.live().public().filter(is_example=False)
+
+    def count_seeded(self) -> int:
+        """Projects seeded by the cluster: real, public, at a status that counts as seeded."""
+        return self.counted().filter(status__counts_as_seeded=True).count()
+
+    def sum_jobs_created(self) -> int:
+        return self.counted().aggregate(total=Sum("jobs_created"))["total"] or 0
 
 
-def _pick(items, slug):
-    """The item with this slug among `items`, or None for a missing or unknown slug."""
-    if not isinstance(slug, str) or not slug:
-        return None
-    return next((item for item in items if item.slug == slug[:120]), None)
+@dataclass(frozen=True)
+class LineageStep:
+    """One step of a project's timeline: an idea, a workshop or a milestone."""
+
+    kind: str  # "idea", "workshop" or "milestone"
+    date: date
+    title: str
+    description: str = ""
+    page: object = None  # the workshop page, to link to it
+    ends_at: datetime | None = None
+
+    @property
+    def kind_label(self) -> str:
+        return {"idea": "Idée", "workshop": "Atelier", "milestone": "Étape"}[self.kind]
 
 
 class ProjectPage(Page):
@@ -158,25 +214,81 @@ class ProjectPage(Page):
     class Meta:
         verbose_name = _("projet")
 
-    def get_context(self, request, *args, **kwargs):
-        from projects import selectors
+    objects = PageManager.from_queryset(ProjectPageQuerySet)()
 
+    def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        workshops = selectors.project_workshops(self)
+        workshops = self.public_workshops()
         context.update(
-            hero=selectors.images_with(selectors.HERO_RENDITION)
-            .filter(pk=self.hero_image_id)
-            .first()
+            hero=images_with(HERO_RENDITION).filter(pk=self.hero_image_id).first()
             if self.hero_image_id
             else None,
             themes=list(self.themes.all()),
             communes=list(self.communes.all()),
-            lineage=selectors.project_lineage(self, workshops=workshops),
-            partners=selectors.project_partners(self),
-            gallery=selectors.project_gallery(self),
-            related=selectors.related_projects(self),
+            lineage=self.lineage(workshops=workshops),
+            partners=list(
+                self.partners.all().prefetch_related(
+                    Prefetch("logo", queryset=images_with(LOGO_RENDITION))
+                )
+            ),
+            gallery=list(
+                self.gallery_images.all().prefetch_related(
+                    Prefetch("image", queryset=images_with(GALLERY_RENDITION))
+                )
+            ),
+            related=list(
+                ProjectPage.objects.live()
+                .public()
+                .filter(pk__in=related_ids(self.related_projects))
+                .cards()
+                .order_by("title")
+            ),
         )
         return context
+
+    def public_workshops(self) -> list:
+        """The public workshops the project went through, oldest first."""
+        workshop_model = self._meta.get_field("workshops").related_model
+        return list(
+            workshop_model.objects.live()
+            .public()
+            .filter(pk__in=related_ids(self.workshops))
+            .defer_streamfields()
+            .order_by("starts_at", "pk")
+        )
+
+    def lineage(self, *, workshops=None) -> list[LineageStep]:
+        """Ideas the project came from, workshops it went through and its milestones, by date.
+
+        Only published ideas that are not duplicates appear, and only their titles: the
+        submitter's personal data is never loaded here.
+        """
+        steps: list[LineageStep] = []
+        if self.pk:
+            ideas = self.source_ideas.public_titles().order_by("created_at", "pk")
+            steps += [
+                LineageStep("idea", timezone.localdate(idea.created_at), idea.title)
+                for idea in ideas
+            ]
+        if workshops is None:
+            workshops = self.public_workshops()
+        steps += [
+            LineageStep(
+                "workshop",
+                timezone.localdate(workshop.starts_at),
+                workshop.title,
+                description=workshop.place,
+                page=workshop,
+                ends_at=workshop.ends_at,
+            )
+            for workshop in workshops
+        ]
+        steps += [
+            LineageStep("milestone", milestone.date, milestone.title, milestone.description)
+            for milestone in self.milestones.all()
+        ]
+        order = {"idea": 0, "workshop": 1, "milestone": 2}
+        return sorted(steps, key=lambda step: (step.date, order[step.kind]))
 
 
 class ProjectMilestone(Orderable):

@@ -1,23 +1,34 @@
-"""Thematic workshops: /ateliers/, registration with a capacity and a waiting list."""
+"""Thematic workshops: /ateliers/, registration with a capacity and a waiting list.
+
+The registration form and the self-service cancel link are handled by
+`projects.views.workshops`; the rules of registering live in
+`projects.services.workshops`.
+"""
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import HttpResponse
-from django.shortcuts import redirect
+from django.db.models import Count, F, Q, Value
+from django.db.models.functions import Greatest
+from django.utils import timezone
+from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
-from wagtail.models import Page
+from wagtail.models import Page, PageManager
+from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from home import routing
 from home.blocks import BaseStreamBlock
 from home.models import SectionIndexPage, paginate
-
-WORKSHOPS_PER_PAGE = 12
-# Session key holding the status of the registration just made (post/redirect/get).
-REGISTERED_SESSION_KEY = "workshop_registered_%s"
+from projects.constants import (
+    REGISTRANT_NAME_MAX,
+    REGISTRANT_ORGANISATION_MAX,
+    WORKSHOPS_PER_PAGE,
+    RegistrationStatus,
+)
 
 
 class WorkshopIndexPage(SectionIndexPage):
@@ -29,16 +40,52 @@ class WorkshopIndexPage(SectionIndexPage):
         verbose_name = _("index des ateliers")
 
     def get_context(self, request, *args, **kwargs):
-        from projects import selectors
-
         context = super().get_context(request, *args, **kwargs)
-        past_page = paginate(request, selectors.past_workshops(self), WORKSHOPS_PER_PAGE)
+        past_page = paginate(request, WorkshopPage.objects.past(self), WORKSHOPS_PER_PAGE)
         context.update(
             # Upcoming workshops head the first page; past ones follow, paginated.
-            upcoming=list(selectors.upcoming_workshops(self)) if past_page.number == 1 else [],
+            upcoming=list(WorkshopPage.objects.upcoming(self)) if past_page.number == 1 else [],
             past_page=past_page,
         )
         return context
+
+
+_confirmed = Count("registrations", filter=Q(registrations__status=RegistrationStatus.CONFIRMED))
+
+
+class WorkshopPageQuerySet(PageQuerySet):
+    def cards(self) -> "WorkshopPageQuerySet":
+        """Workshops as the cards show them, with their confirmed registrations and places left."""
+        return (
+            self.defer_streamfields()
+            .select_related("theme")
+            .annotate(confirmed_count=_confirmed)
+            .annotate(places_left=Greatest(F("capacity") - F("confirmed_count"), Value(0)))
+        )
+
+    def upcoming(self, index) -> "WorkshopPageQuerySet":
+        return (
+            self.live()
+            .public()
+            .child_of(index)
+            .filter(ends_at__gte=timezone.now())
+            .cards()
+            .order_by("starts_at", "pk")
+        )
+
+    def past(self, index) -> "WorkshopPageQuerySet":
+        return (
+            self.live()
+            .public()
+            .child_of(index)
+            .filter(ends_at__lt=timezone.now())
+            .cards()
+            .order_by("-starts_at", "-pk")
+        )
+
+    def count_held(self) -> int:
+        """Public workshops that have already taken place (a key figure)."""
+        return self.live().public().filter(starts_at__lt=timezone.now()).count()
 
 
 class WorkshopPage(RoutablePageMixin, Page):
@@ -112,84 +159,58 @@ class WorkshopPage(RoutablePageMixin, Page):
     def facilitator_list(self) -> list[str]:
         return [name.strip() for name in self.facilitators.split(",") if name.strip()]
 
-    def get_context(self, request, *args, **kwargs):
-        from projects import selectors, services
+    objects = PageManager.from_queryset(WorkshopPageQuerySet)()
 
+    def closed_reason(self) -> str | None:
+        """Why this workshop takes no registration right now, or None when it does."""
+        if self.starts_at <= timezone.now():
+            return _gettext("Cet atelier a déjà eu lieu : les inscriptions sont fermées.")
+        if not self.registration_open or self.capacity == 0:
+            return _gettext("Les inscriptions en ligne à cet atelier sont fermées.")
+        return None
+
+    def confirmed_count(self) -> int:
+        if not self.pk:
+            return 0
+        return self.registrations.filter(status=RegistrationStatus.CONFIRMED).count()
+
+    def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        confirmed = selectors.confirmed_count(self) if self.pk else 0
+        confirmed = self.confirmed_count()
         context.update(
             confirmed_count=confirmed,
             places_left=max(self.capacity - confirmed, 0),
-            closed_reason=services.registration_closed_reason(self),
-            ideas=selectors.workshop_ideas(self),
-            born_projects=selectors.workshop_projects(self),
+            closed_reason=self.closed_reason(),
+            # Published ideas (duplicates left out) and public projects: titles and cards.
+            ideas=list(self.ideas.public_titles().order_by("title", "pk")) if self.pk else [],
+            born_projects=list(self.projects.live().public().cards().order_by("title"))
+            if self.pk
+            else [],
         )
         return context
+
+    # --- routes: thin, the views (projects.views.workshops) do the work ----------
 
     @path("")
     def workshop(self, request):
         """The workshop page; a POST is a registration (post/redirect/get on success)."""
-        from projects import abuse, services
-        from projects.workshop_forms import WorkshopRegistrationForm
-
-        session_key = REGISTERED_SESSION_KEY % self.pk
-        if request.method == "POST":
-            form = WorkshopRegistrationForm(request.POST)
-            status = 200
-            if form.is_valid() and not abuse.registration_rate_limit.hit(request):
-                form.add_error(
-                    None,
-                    _(
-                        "Nous avons reçu beaucoup d'inscriptions depuis votre connexion : "
-                        "réessayez dans une heure, ou écrivez-nous pour inscrire un groupe."
-                    ),
-                )
-                status = 429
-            if form.is_valid():
-                try:
-                    registration = services.register_for_workshop(
-                        workshop=self,
-                        name=form.cleaned_data["name"],
-                        email=form.cleaned_data["email"],
-                        organisation=form.cleaned_data["organisation"],
-                    )
-                except services.RegistrationRefused as refusal:
-                    field = "email" if refusal.code == "duplicate" else None
-                    form.add_error(field, refusal.messages[0])
-                else:
-                    request.session[session_key] = registration.status
-                    return redirect(self.url + "#inscription")
-            response = self.render(request, context_overrides={"form": form})
-            response.status_code = status
-            return response
-        return self.render(
-            request,
-            context_overrides={
-                "form": WorkshopRegistrationForm(),
-                "just_registered": request.session.pop(session_key, None),
-            },
-        )
+        return routing.serve("projects.workshop", request, self)
 
     # Wagtail page URLs take no dot: the file name comes from Content-Disposition.
     @path("calendrier/", name="ics")
     def ics(self, request):
-        """The workshop as an iCalendar file (RFC 5545) to add to any calendar."""
-        from projects.ics import workshop_ics
+        return routing.serve("projects.workshop_ics", request, self)
 
-        response = HttpResponse(
-            workshop_ics(self, request), content_type="text/calendar; charset=utf-8"
-        )
-        response["Content-Disposition"] = f'attachment; filename="atelier-{self.slug}.ics"'
-        return response
+    @path("annuler/<str:token>/", name="cancel")
+    def cancel(self, request, token):
+        """The link sent to a registrant to cancel their place themselves."""
+        return routing.serve("projects.workshop_cancel", request, self, token=token)
 
 
 class WorkshopRegistration(models.Model):
     """A person registered to a workshop, confirmed or on the waiting list."""
 
-    class Status(models.TextChoices):
-        CONFIRMED = "confirmed", _("inscrit")
-        WAITING = "waiting", _("liste d'attente")
-        CANCELLED = "cancelled", _("annulé")
+    Status = RegistrationStatus
 
     workshop = models.ForeignKey(
         WorkshopPage,
@@ -197,13 +218,16 @@ class WorkshopRegistration(models.Model):
         on_delete=models.CASCADE,
         related_name="registrations",
     )
-    name = models.CharField(_("nom"), max_length=150)
+    name = models.CharField(_("nom"), max_length=REGISTRANT_NAME_MAX)
     email = models.EmailField(_("courriel"), max_length=254)
-    organisation = models.CharField(_("organisation"), max_length=150, blank=True)
+    organisation = models.CharField(
+        _("organisation"), max_length=REGISTRANT_ORGANISATION_MAX, blank=True
+    )
     status = models.CharField(
         _("statut"), max_length=12, choices=Status.choices, default=Status.CONFIRMED
     )
     created_at = models.DateTimeField(_("inscrit le"), auto_now_add=True)
+    cancelled_at = models.DateTimeField(_("annulé le"), null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]

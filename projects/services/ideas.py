@@ -1,24 +1,23 @@
-"""Write-side rules for ideas: submitting, changing status, marking duplicates.
+"""Write-side rules for ideas: submitting, staff edits (status, duplicates).
 
-Views, forms and the admin call these functions; nothing is hidden in `save()` or
-signals. Every email is written to the outbox (`IdeaEmail`) in the same transaction
-as the change that causes it, and a background task is queued once the transaction
-commits, so a failing mail server never loses an idea nor an email.
+Every email is written to the outbox in the same transaction as the change that
+causes it and sent by a background task after commit, so a failing mail server
+never loses an idea nor an email.
 """
 
 import datetime
 import logging
-from email.utils import parseaddr
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from projects import emails
+from home.links import absolute_url, organisation_for, staff_notification_address
+from home.outbox import queue_email
+from home.text import one_line
 from projects.models import CallForIdeasPage, Commune, Idea, Theme
-from projects.models.ideas import IdeaEmail
 
 logger = logging.getLogger(__name__)
 
@@ -59,16 +58,8 @@ def submit_idea(
             {"consent_processing": _("Votre accord est nécessaire pour traiter votre idée.")}
         )
     with transaction.atomic():
-        previous = (
-            Idea.objects.select_for_update()
-            .filter(
-                call=call,
-                email__iexact=email,
-                title=title,
-                description=description,
-                created_at__gte=timezone.now() - DUPLICATE_SUBMISSION_WINDOW,
-            )
-            .first()
+        previous = recent_identical_idea(
+            call=call, email=email, title=title, description=description, lock=True
         )
         if previous is not None:
             return previous
@@ -89,46 +80,63 @@ def submit_idea(
         )
         idea.full_clean()
         idea.save()
-        outbox = [emails.acknowledgement(idea)]
-        staff_address = staff_notification_address(call)
+        _acknowledge(idea)
+        staff_address = staff_notification_address(call.get_site())
         if staff_address:
-            outbox.append(emails.staff_notification(idea, to=staff_address))
+            _notify_staff(idea, to=staff_address)
         else:
             logger.warning(
                 "Idea %s: no staff notification address (site settings, DEFAULT_FROM_EMAIL); "
                 "staff are not notified by email.",
                 idea.pk,
             )
-        _queue(outbox)
     return idea
 
 
-def change_idea_status(
-    *,
-    idea: Idea,
-    status: str,
-    public_answer: str | None = None,
-) -> Idea:
+def recent_identical_idea(
+    *, call: CallForIdeasPage, email: str, title: str, description: str, lock: bool = False
+) -> Idea | None:
+    """The same idea from the same person within DUPLICATE_SUBMISSION_WINDOW, if any."""
+    ideas = Idea.objects.select_for_update() if lock else Idea.objects
+    return ideas.filter(
+        call=call,
+        email__iexact=email,
+        title=title,
+        description=description,
+        created_at__gte=timezone.now() - DUPLICATE_SUBMISSION_WINDOW,
+    ).first()
+
+
+def save_staff_edit(*, idea: Idea) -> Idea:
+    """Save the changes staff made to `idea` in the admin, with their consequences.
+
+    The stored row is locked and compared with `idea`: a new duplicate link relinks
+    the duplicates (see `mark_duplicate`), a new status emails the submitter when
+    they agreed to be contacted. Everything else is saved as typed.
+    """
+    with transaction.atomic():
+        stored = Idea.objects.select_for_update().get(pk=idea.pk)
+        if idea.duplicate_of_id != stored.duplicate_of_id:
+            _relink_duplicates(idea=idea, original=idea.duplicate_of)
+        idea.full_clean()
+        idea.save()
+        if idea.status != stored.status and idea.consent_contact:
+            _status_changed(idea)
+    return idea
+
+
+def change_idea_status(*, idea: Idea, status: str, public_answer: str | None = None) -> Idea:
     """Move an idea to a new status, with its public answer.
 
     The submitter is emailed the new status and the public answer only when they
     agreed to be contacted (consent_contact), and only when the status changed.
-    Other unsaved changes on `idea` are saved with it.
     """
     if status not in Idea.Status.values:
         raise ValidationError({"status": _("Statut inconnu.")})
-    with transaction.atomic():
-        previous_status = (
-            Idea.objects.select_for_update().values_list("status", flat=True).get(pk=idea.pk)
-        )
-        idea.status = status
-        if public_answer is not None:
-            idea.public_answer = public_answer
-        idea.full_clean()
-        idea.save()
-        if status != previous_status and idea.consent_contact:
-            _queue([emails.status_changed(idea)])
-    return idea
+    idea.status = status
+    if public_answer is not None:
+        idea.public_answer = public_answer
+    return save_staff_edit(idea=idea)
 
 
 def mark_duplicate(*, idea: Idea, original: Idea | None) -> Idea:
@@ -137,53 +145,87 @@ def mark_duplicate(*, idea: Idea, original: Idea | None) -> Idea:
     Both ideas are kept and linked. Ideas that were duplicates of `idea` follow it to
     `original`, so every duplicate points straight at the idea that stays.
     """
-    with transaction.atomic():
-        if original is not None:
-            if original.pk == idea.pk:
-                raise ValidationError(
-                    {"duplicate_of": _("Une idée ne peut pas être le doublon d'elle-même.")}
-                )
-            if original.duplicate_of_id == idea.pk:
-                # `original` was a duplicate of `idea`: swap who stays.
-                Idea.objects.filter(pk=original.pk).update(duplicate_of=None)
-                original.duplicate_of = None
-            Idea.objects.filter(duplicate_of=idea).exclude(pk=original.pk).update(
-                duplicate_of=original
-            )
-        idea.duplicate_of = original
-        idea.full_clean()
-        idea.save()
-    return idea
+    idea.duplicate_of = original
+    return save_staff_edit(idea=idea)
 
 
-def staff_notification_address(call: CallForIdeasPage) -> str:
-    """The staff address from the site settings, else DEFAULT_FROM_EMAIL's address."""
-    from home.models import OrganisationSettings
-
-    site = call.get_site()
-    if site is not None:
-        address = OrganisationSettings.for_site(site).staff_notification_email
-        if address:
-            return address
-    return parseaddr(settings.DEFAULT_FROM_EMAIL or "")[1]
-
-
-def _queue(outbox: list[IdeaEmail]) -> None:
-    """Record the emails now; queue their sending for when the transaction commits."""
-    for email in outbox:
-        email.full_clean()
-        email.save()
-    ids = [email.pk for email in outbox]
-    transaction.on_commit(lambda: enqueue_emails(ids))
+def _relink_duplicates(*, idea: Idea, original: Idea | None) -> None:
+    if original is None:
+        return
+    if original.pk == idea.pk:
+        raise ValidationError(
+            {"duplicate_of": _("Une idée ne peut pas être le doublon d'elle-même.")}
+        )
+    if original.duplicate_of_id == idea.pk:
+        # `original` was a duplicate of `idea`: swap who stays.
+        Idea.objects.filter(pk=original.pk).update(duplicate_of=None)
+        original.duplicate_of = None
+    Idea.objects.filter(duplicate_of=idea).exclude(pk=original.pk).update(duplicate_of=original)
 
 
-def enqueue_emails(ids: list[int]) -> None:
-    """Queue one sending task per email. A queue that is down only delays them: the
-    outbox keeps them pending and `manage.py send_idea_emails` picks them up."""
-    from projects.tasks import send_idea_email
+# --- emails (through the site's outbox) ---------------------------------------------
 
-    for email_id in ids:
-        try:
-            send_idea_email.enqueue(email_id)
-        except Exception:  # the outbox keeps the email; never fail the request for it
-            logger.exception("Could not queue idea email %s; it stays in the outbox.", email_id)
+
+def _call_url(idea: Idea) -> str:
+    return absolute_url(idea.call.get_url() or "/")
+
+
+def _acknowledge(idea: Idea) -> None:
+    """The acknowledgement goes to an address nobody has verified yet: it recalls the
+    idea's title, never its whole text."""
+    organisation = organisation_for(idea.call.get_site())
+    privacy_page = organisation.privacy_page if organisation else None
+    queue_email(
+        kind="projects.idea_acknowledgement",
+        about=idea,
+        to=idea.email,
+        reply_to=organisation.contact_email if organisation else "",
+        subject=_("Votre idée « %(title)s » a bien été reçue") % {"title": one_line(idea.title)},
+        template="projects/emails/idea_acknowledgement",
+        context={
+            "idea": idea,
+            "call": idea.call,
+            "organisation": organisation,
+            "call_url": _call_url(idea),
+            "privacy_url": absolute_url(privacy_page.get_url() or "/") if privacy_page else "",
+        },
+    )
+
+
+def _notify_staff(idea: Idea, *, to: str) -> None:
+    queue_email(
+        kind="projects.idea_staff_notification",
+        about=idea,
+        to=to,
+        reply_to=idea.email,
+        subject=_("Nouvelle idée : %(title)s (%(call)s)")
+        % {"title": one_line(idea.title, 120), "call": one_line(idea.call.title, 60)},
+        template="projects/emails/idea_staff_notification",
+        context={
+            "idea": idea,
+            "call": idea.call,
+            "admin_url": absolute_url(
+                reverse("wagtailsnippets_projects_idea:edit", args=[idea.pk])
+            ),
+        },
+    )
+
+
+def _status_changed(idea: Idea) -> None:
+    organisation = organisation_for(idea.call.get_site())
+    queue_email(
+        kind="projects.idea_status_changed",
+        about=idea,
+        to=idea.email,
+        reply_to=organisation.contact_email if organisation else "",
+        subject=_("Votre idée « %(title)s » : %(status)s")
+        % {"title": one_line(idea.title, 120), "status": idea.get_status_display()},
+        template="projects/emails/idea_status_changed",
+        context={
+            "idea": idea,
+            "call": idea.call,
+            "organisation": organisation,
+            "call_url": _call_url(idea),
+            "is_visible": idea.is_published and idea.duplicate_of_id is None,
+        },
+    )

@@ -1,34 +1,45 @@
-"""Write-side rules of the projects app for workshops: registration with a waiting list.
+"""Write-side rules for workshops: registration with a waiting list, cancellation (by
+staff or by the registrant's signed link), promotion from the waiting list.
 
-(The ideas services live in projects/ideas_services.py.)
+The workshop row is locked (`select_for_update`) for every count of places, so two
+people cannot take the last place together (PostgreSQL; SQLite serialises writing
+transactions, configured as IMMEDIATE). Every email goes through the site's outbox.
 """
 
 import logging
+import time
 
+from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
-from home.links import absolute_url
+from home.links import absolute_url, organisation_for, staff_notification_address
+from home.outbox import queue_email
+from home.text import normalize_email, one_line
 from projects.models import WorkshopPage, WorkshopRegistration
 
 logger = logging.getLogger(__name__)
+
+Status = WorkshopRegistration.Status
+CANCEL_SALT = "projects.workshop-registration.cancel"
+# A cancel link lasts at most this long (and never past the workshop's start).
+CANCEL_LINK_MAX_AGE = 180 * 24 * 3600
 
 
 class RegistrationRefused(ValidationError):
     """The registration cannot be taken; `code` says why ("closed", "past", "duplicate")."""
 
 
-def registration_closed_reason(workshop: WorkshopPage) -> str | None:
-    """Why this workshop takes no registration right now, or None when it does."""
-    if workshop.starts_at <= timezone.now():
-        return _("Cet atelier a déjà eu lieu : les inscriptions sont fermées.")
-    if not workshop.registration_open or workshop.capacity == 0:
-        return _("Les inscriptions en ligne à cet atelier sont fermées.")
-    return None
+class CancelLinkInvalid(Exception):
+    """A cancel link that was altered, has expired, or names no registration."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason  # "invalid", "expired"
 
 
 def register_for_workshop(
@@ -36,31 +47,28 @@ def register_for_workshop(
 ) -> WorkshopRegistration:
     """Register someone: confirmed while places remain, otherwise on the waiting list.
 
-    The workshop row is locked for the count, so two people cannot take the last
-    place together. The same email can only hold one active registration. The
-    registrant's email is sent once the transaction has committed.
+    People already waiting are promoted first (a place freed by a raised capacity goes
+    to them, not to the newcomer). The same mailbox, however it is written, holds one
+    active registration. The registrant and the staff are emailed after commit.
     """
-    email = email.strip().lower()
+    email = normalize_email(email)
     with transaction.atomic():
-        locked = WorkshopPage.objects.select_for_update(of=("self",)).get(pk=workshop.pk)
-        reason = registration_closed_reason(locked)
+        locked = _lock(workshop.pk)
+        reason = locked.closed_reason()
         if reason:
             code = "past" if locked.starts_at <= timezone.now() else "closed"
             raise RegistrationRefused(reason, code=code)
-        active = locked.registrations.exclude(status=WorkshopRegistration.Status.CANCELLED)
+        active = locked.registrations.exclude(status=Status.CANCELLED)
         if active.filter(email__iexact=email).exists():
             raise _duplicate()
-        confirmed = active.filter(status=WorkshopRegistration.Status.CONFIRMED).count()
+        _promote_waiting(locked)
+        confirmed = active.filter(status=Status.CONFIRMED).count()
         registration = WorkshopRegistration(
             workshop=locked,
             name=name.strip(),
             email=email,
             organisation=organisation.strip(),
-            status=(
-                WorkshopRegistration.Status.CONFIRMED
-                if confirmed < locked.capacity
-                else WorkshopRegistration.Status.WAITING
-            ),
+            status=Status.CONFIRMED if confirmed < locked.capacity else Status.WAITING,
         )
         try:
             registration.full_clean()
@@ -73,7 +81,8 @@ def register_for_workshop(
                 registration.save()
         except IntegrityError as error:
             raise _duplicate() from error
-        transaction.on_commit(lambda: queue_registration_email(registration.pk))
+        _email_registrant(registration)
+        _notify_staff(registration)
     return registration
 
 
@@ -84,94 +93,185 @@ def cancel_registration(*, registration: WorkshopRegistration) -> WorkshopRegist
     Returns the promoted registration, or None.
     """
     with transaction.atomic():
-        workshop = WorkshopPage.objects.select_for_update(of=("self",)).get(
-            pk=registration.workshop_id
-        )
+        workshop = _lock(registration.workshop_id)
         current = WorkshopRegistration.objects.select_for_update().get(pk=registration.pk)
-        if current.status == WorkshopRegistration.Status.CANCELLED:
+        if current.status == Status.CANCELLED:
+            registration.status = current.status
             return None
-        freed_a_place = current.status == WorkshopRegistration.Status.CONFIRMED
-        current.status = WorkshopRegistration.Status.CANCELLED
-        current.save(update_fields=["status"])
-        registration.status = current.status
-        if not freed_a_place or workshop.starts_at <= timezone.now():
-            return None
-        confirmed = workshop.registrations.filter(
-            status=WorkshopRegistration.Status.CONFIRMED
-        ).count()
-        if confirmed >= workshop.capacity:
-            return None
-        promoted = (
-            workshop.registrations.select_for_update()
-            .filter(status=WorkshopRegistration.Status.WAITING)
-            .order_by("created_at", "pk")
-            .first()
-        )
-        if promoted is None:
-            return None
-        promoted.status = WorkshopRegistration.Status.CONFIRMED
-        promoted.save(update_fields=["status"])
-        transaction.on_commit(
-            lambda: queue_registration_email(promoted.pk, promoted_from_waiting=True)
-        )
+        current.status = Status.CANCELLED
+        current.cancelled_at = timezone.now()
+        current.save(update_fields=["status", "cancelled_at"])
+        registration.status, registration.cancelled_at = current.status, current.cancelled_at
+        promoted = _promote_waiting(workshop)
+    return promoted[0] if promoted else None
+
+
+def fill_free_places(*, workshop: WorkshopPage) -> list[WorkshopRegistration]:
+    """Give the places a raised capacity has freed to the people waiting, in order.
+
+    Called when staff publish the workshop (wagtail_hooks). Returns who was promoted.
+    """
+    with transaction.atomic():
+        return _promote_waiting(_lock(workshop.pk))
+
+
+def save_staff_edit(*, registration: WorkshopRegistration) -> WorkshopRegistration:
+    """Save what staff changed in the admin: a cancellation frees the place for the
+    waiting list (see `cancel_registration`); other fields are saved as typed."""
+    with transaction.atomic():
+        stored = WorkshopRegistration.objects.select_for_update().get(pk=registration.pk)
+        cancelling = registration.status == Status.CANCELLED and stored.status != Status.CANCELLED
+        if cancelling:
+            registration.status = stored.status
+        registration.email = normalize_email(registration.email)
+        registration.full_clean()
+        registration.save()
+        if cancelling:
+            cancel_registration(registration=registration)
+    return registration
+
+
+# --- the registrant's cancel link ---------------------------------------------------
+
+
+def cancel_token(registration: WorkshopRegistration, *, now: float | None = None) -> str:
+    """`<registration>_<time>_<signature>`: the signature covers the registration, its
+    address (an address change voids the link) and the time it was made; the link
+    expires after CANCEL_LINK_MAX_AGE. Only letters, digits, `_` and `-`: Wagtail's
+    page URLs take nothing else."""
+    stamp = signing.b62_encode(int(time.time() if now is None else now))
+    return (
+        f"{registration.pk}_{stamp}_{_cancel_signature(registration.pk, registration.email, stamp)}"
+    )
+
+
+def cancel_url(registration: WorkshopRegistration) -> str:
+    workshop = registration.workshop
+    path = (workshop.get_url() or "/").rstrip("/") + "/"
+    return absolute_url(
+        path + workshop.reverse_subpage("cancel", kwargs={"token": cancel_token(registration)})
+    )
+
+
+def registration_from_token(*, workshop: WorkshopPage, token: str) -> WorkshopRegistration:
+    """The registration a cancel link names; raises CancelLinkInvalid."""
+    pk, _, rest = token.partition("_")
+    stamp, _, signature = rest.partition("_")
+    if not (pk.isdigit() and stamp and signature) or len(token) > 100:
+        raise CancelLinkInvalid("invalid")
+    registration = (
+        WorkshopRegistration.objects.select_related("workshop")
+        .filter(pk=int(pk), workshop=workshop)
+        .first()
+    )
+    if registration is None or not constant_time_compare(
+        signature, _cancel_signature(registration.pk, registration.email, stamp)
+    ):
+        raise CancelLinkInvalid("invalid")
+    try:
+        made = signing.b62_decode(stamp)
+    except ValueError:
+        raise CancelLinkInvalid("invalid") from None
+    if time.time() - made > CANCEL_LINK_MAX_AGE:
+        raise CancelLinkInvalid("expired")
+    return registration
+
+
+def _cancel_signature(pk: int, email: str, stamp: str) -> str:
+    return salted_hmac(CANCEL_SALT, f"{pk}|{email}|{stamp}", algorithm="sha256").hexdigest()[:32]
+
+
+# --- internals --------------------------------------------------------------------
+
+
+def _lock(workshop_id: int) -> WorkshopPage:
+    return WorkshopPage.objects.select_for_update(of=("self",)).get(pk=workshop_id)
+
+
+def _promote_waiting(workshop: WorkshopPage) -> list[WorkshopRegistration]:
+    """Inside the caller's lock: confirm waiting people while places remain, before the
+    workshop starts; each is emailed."""
+    if workshop.starts_at <= timezone.now():
+        return []
+    confirmed = workshop.registrations.filter(status=Status.CONFIRMED).count()
+    free = workshop.capacity - confirmed
+    if free <= 0:
+        return []
+    promoted = list(
+        workshop.registrations.select_for_update()
+        .filter(status=Status.WAITING)
+        .order_by("created_at", "pk")[:free]
+    )
+    for registration in promoted:
+        registration.status = Status.CONFIRMED
+        registration.save(update_fields=["status"])
+        registration.workshop = workshop
+        _email_registrant(registration, promoted_from_waiting=True)
     return promoted
 
 
 def _duplicate() -> RegistrationRefused:
     return RegistrationRefused(
         _(
-            "Cette adresse est déjà inscrite à cet atelier. Pour modifier ou annuler votre "
-            "inscription, répondez au courriel de confirmation."
+            "Cette adresse est déjà inscrite à cet atelier. Pour annuler votre inscription, "
+            "suivez le lien du courriel de confirmation ; pour la modifier, répondez-y."
         ),
         code="duplicate",
     )
 
 
-def queue_registration_email(registration_id: int, *, promoted_from_waiting: bool = False) -> None:
-    """Send the registrant's email in the background (Django's tasks framework)."""
-    from projects.tasks import send_workshop_registration_email
-
-    try:
-        send_workshop_registration_email.enqueue(registration_id, promoted_from_waiting)
-    except Exception:  # a queue that is down never fails the registration itself
-        logger.exception("Could not queue the email of workshop registration %s", registration_id)
-
-
-def send_registration_email(
-    registration: WorkshopRegistration, *, promoted_from_waiting: bool = False
-) -> None:
-    """Tell the registrant whether they have a place or are on the waiting list.
-
-    The registration is already stored: a mail server failure is logged for staff
-    (the admin lists every registration) rather than shown to the registrant as an error.
-    """
-    try:
-        _send_registration_email(registration, promoted_from_waiting=promoted_from_waiting)
-    except Exception:
-        logger.exception("Workshop registration email not sent (registration %s)", registration.pk)
-
-
-def _send_registration_email(
+def _email_registrant(
     registration: WorkshopRegistration, *, promoted_from_waiting: bool = False
 ) -> None:
     workshop = registration.workshop
-    context = {
-        "registration": registration,
-        "workshop": workshop,
-        "is_confirmed": registration.status == WorkshopRegistration.Status.CONFIRMED,
-        "promoted_from_waiting": promoted_from_waiting,
-        "page_url": absolute_url(workshop.get_url() or "/"),
-    }
+    is_confirmed = registration.status == Status.CONFIRMED
     if promoted_from_waiting:
-        subject = _("Une place s'est libérée : %(title)s")
-    elif context["is_confirmed"]:
-        subject = _("Inscription confirmée : %(title)s")
+        subject, kind = _("Une place s'est libérée : %(title)s"), "promoted"
+    elif is_confirmed:
+        subject, kind = _("Inscription confirmée : %(title)s"), "confirmed"
     else:
-        subject = _("Liste d'attente : %(title)s")
-    subject = subject % {"title": workshop.title}
-    send_mail(
-        subject,
-        render_to_string("projects/emails/workshop_registration.txt", context),
-        None,
-        [registration.email],
+        subject, kind = _("Liste d'attente : %(title)s"), "waiting"
+    organisation = organisation_for(workshop.get_site())
+    queue_email(
+        kind=f"projects.workshop_{kind}",
+        about=registration,
+        to=registration.email,
+        reply_to=organisation.contact_email if organisation else "",
+        subject=subject % {"title": one_line(workshop.title, 150)},
+        template="projects/emails/workshop_registration",
+        context={
+            "registration": registration,
+            "workshop": workshop,
+            "organisation": organisation,
+            "is_confirmed": is_confirmed,
+            "promoted_from_waiting": promoted_from_waiting,
+            "page_url": absolute_url(workshop.get_url() or "/"),
+            "cancel_url": cancel_url(registration),
+        },
+    )
+
+
+def _notify_staff(registration: WorkshopRegistration) -> None:
+    workshop = registration.workshop
+    address = staff_notification_address(workshop.get_site())
+    if not address:
+        return
+    confirmed = workshop.registrations.filter(status=Status.CONFIRMED).count()
+    queue_email(
+        kind="projects.workshop_staff_notification",
+        about=registration,
+        to=address,
+        reply_to=registration.email,
+        subject=_("Nouvelle inscription (%(status)s) : %(title)s")
+        % {"status": registration.get_status_display(), "title": one_line(workshop.title, 150)},
+        template="projects/emails/workshop_staff_notification",
+        context={
+            "registration": registration,
+            "workshop": workshop,
+            "confirmed_count": confirmed,
+            "admin_url": absolute_url(
+                reverse("wagtailsnippets_projects_workshopregistration:list")
+                + f"?workshop={workshop.pk}"
+            ),
+        },
     )

@@ -1,34 +1,23 @@
 """Admin screens for ideas: the staff follow each idea from its receipt to its outcome.
 
-The edit form routes status and duplicate changes through `projects.ideas_services`
-(see `IdeaAdminForm`), so the submitter's email and the duplicate links follow the
-same rules as everywhere else.
+Saving an edit goes through `projects.services.ideas.save_staff_edit` (the edit
+view's `save_instance` hook), so the submitter's email and the duplicate links follow
+the same rules as everywhere else.
 """
 
-import re
-
 import django_filters
+from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, Panel
 from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
-from wagtail.coreutils import multigetattr
-from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
+from wagtail.snippets.views.snippets import EditView, IndexView, SnippetViewSet
 
-from projects.forms import IdeaAdminForm
+from home.exports import SafeExportMixin
+from home.models import OutboxEmail
 from projects.models import Idea
-from projects.models.ideas import IdeaEmail
-
-# A spreadsheet opened from CSV runs cells that start like a formula. Phone numbers
-# ("+33 3 84…") stay as they are; anything else starting so gets a leading quote.
-_FORMULA_START = re.compile(r"^[=@\t\r]|^[+\-](?![\d\s().\-]*$)")
-
-
-def neutralise_formula(value):
-    if isinstance(value, str) and _FORMULA_START.match(value):
-        return "'" + value
-    return value
+from projects.services.ideas import save_staff_edit
 
 
 class IdeaFilterSet(WagtailFilterSet):
@@ -47,26 +36,23 @@ class IdeaFilterSet(WagtailFilterSet):
         fields = ["call", "status", "theme", "commune", "is_published", "assigned_to"]
 
     def filter_email_failed(self, queryset, name, value):
-        failed = IdeaEmail.objects.filter(idea=OuterRef("pk"), state=IdeaEmail.State.FAILED)
+        failed = OutboxEmail.objects.about_model(Idea).filter(
+            object_id=OuterRef("pk"), state=OutboxEmail.State.FAILED
+        )
         return queryset.filter(Exists(failed)) if value else queryset.exclude(Exists(failed))
 
 
-class IdeaIndexView(IndexView):
-    custom_value_preprocess = {
-        **IndexView.custom_value_preprocess,
-        str: {IndexView.FORMAT_CSV: neutralise_formula},
-    }
+class IdeaIndexView(SafeExportMixin, IndexView):
+    pass
 
-    def to_row_dict(self, item):
-        """An empty cell when a dotted path crosses an empty link (an idea without a theme)."""
-        row = {}
-        for field in self.list_export:
-            head, _, rest = field.partition(".")
-            if rest and getattr(item, head, None) is None:
-                row[field] = ""
-            else:
-                row[field] = multigetattr(item, field)
-        return row
+
+class IdeaEditView(EditView):
+    def save_instance(self):
+        """Status and duplicate changes go through the service, in one transaction with
+        the revision log Wagtail writes."""
+        with transaction.atomic():
+            save_staff_edit(idea=self.form.instance)
+            return super().save_instance()
 
 
 class IdeaTracePanel(Panel):
@@ -82,7 +68,9 @@ class IdeaTracePanel(Panel):
             if idea.pk:
                 context["original"] = idea.duplicate_of
                 context["duplicates"] = list(idea.duplicates.only("pk", "title", "created_at"))
-                context["emails"] = list(idea.emails.order_by("created_at", "pk"))
+                context["emails"] = list(
+                    OutboxEmail.objects.about(idea).order_by("created_at", "pk")
+                )
             return context
 
 
@@ -91,6 +79,7 @@ class IdeaViewSet(SnippetViewSet):
     icon = "comment"
     menu_label = _("Idées reçues")
     index_view_class = IdeaIndexView
+    edit_view_class = IdeaEditView
     inspect_view_enabled = True
     copy_view_enabled = False
     list_per_page = 50
@@ -189,7 +178,6 @@ class IdeaViewSet(SnippetViewSet):
                 heading=_("Coordonnées (jamais publiées)"),
             ),
         ],
-        base_form_class=IdeaAdminForm,
     )
 
     def get_queryset(self, request):

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from projects.models import Commune, ProjectStatus, Theme
@@ -6,7 +7,7 @@ from projects.models import Commune, ProjectStatus, Theme
 class ThemeViewSet(SnippetViewSet):
     model = Theme
     icon = "tag"
-    menu_label = "Thèmes"
+    menu_label = _("Thèmes")
     list_display = ["name", "slug", "sort_order"]
     search_fields = ["name"]
 
@@ -14,7 +15,7 @@ class ThemeViewSet(SnippetViewSet):
 class CommuneViewSet(SnippetViewSet):
     model = Commune
     icon = "site"
-    menu_label = "Communes"
+    menu_label = _("Communes")
     list_display = ["name", "postal_code"]
     search_fields = ["name", "postal_code"]
 
@@ -22,7 +23,7 @@ class CommuneViewSet(SnippetViewSet):
 class ProjectStatusViewSet(SnippetViewSet):
     model = ProjectStatus
     icon = "list-ol"
-    menu_label = "Statuts de projet"
+    menu_label = _("Statuts de projet")
     list_display = ["name", "sort_order", "counts_as_seeded"]
 
 

@@ -1,33 +1,52 @@
-"""Admin screens for workshop registrations: who comes, who waits, exported for the day."""
+"""Admin screens for workshop registrations: who comes, who waits, exported for the day.
 
+Saving an edit goes through `projects.services.workshops.save_staff_edit`: cancelling
+here gives the place to the first person on the waiting list, who is emailed.
+"""
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, ObjectList
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.snippets.views.snippets import EditView, IndexView, SnippetViewSet
 
+from home.exports import SafeExportMixin
 from projects.models import WorkshopRegistration
-from projects.workshop_forms import WorkshopRegistrationAdminForm
+from projects.services.workshops import save_staff_edit
+
+
+class RegistrationIndexView(SafeExportMixin, IndexView):
+    pass
+
+
+class RegistrationEditView(EditView):
+    def save_instance(self):
+        with transaction.atomic():
+            save_staff_edit(registration=self.form.instance)
+            return super().save_instance()
 
 
 class WorkshopRegistrationViewSet(SnippetViewSet):
     model = WorkshopRegistration
     icon = "group"
-    menu_label = "Inscriptions aux ateliers"
+    menu_label = _("Inscriptions aux ateliers")
+    index_view_class = RegistrationIndexView
+    edit_view_class = RegistrationEditView
     list_display = ["name", "email", "organisation", "workshop", "status", "created_at"]
     list_filter = ["workshop", "status"]
     search_fields = ["name", "email", "organisation"]
     # Registrations are not in the search index (personal data): search the database.
     search_backend_name = None
     ordering = ["-created_at", "-pk"]
-    list_export = ["workshop", "name", "email", "organisation", "status", "created_at"]
+    list_export = ["workshop", "name", "email", "organisation", "get_status_display", "created_at"]
     export_headings = {
-        "workshop": "Atelier",
-        "name": "Nom",
-        "email": "Courriel",
-        "organisation": "Organisation",
-        "status": "Statut",
-        "created_at": "Inscrit le",
+        "workshop": _("Atelier"),
+        "name": _("Nom"),
+        "email": _("Courriel"),
+        "organisation": _("Organisation"),
+        "get_status_display": _("Statut"),
+        "created_at": _("Inscrit le"),
     }
     export_filename = "inscriptions-ateliers"
-    # Cancelling here promotes the first person on the waiting list (projects.services).
     edit_handler = ObjectList(
         [
             FieldPanel("workshop"),
@@ -36,7 +55,6 @@ class WorkshopRegistrationViewSet(SnippetViewSet):
             FieldPanel("organisation"),
             FieldPanel("status"),
         ],
-        base_form_class=WorkshopRegistrationAdminForm,
     )
 
     def get_queryset(self, request):

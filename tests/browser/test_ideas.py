@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import Page, expect
 
-from projects import abuse
+from home import abuse
 from projects.models import Idea
 from tests.browser.axe import assert_no_axe_violations
 

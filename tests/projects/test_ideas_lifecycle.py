@@ -11,9 +11,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from home import figures
-from projects.ideas_services import change_idea_status, mark_duplicate
+from home.models import OutboxEmail
 from projects.models import Idea
-from projects.models.ideas import IdeaEmail
+from projects.services.ideas import change_idea_status, mark_duplicate
 from tests.projects.factories import (
     CallForIdeasPageFactory,
     CommuneFactory,
@@ -92,8 +92,8 @@ def test_status_change_emails_the_public_answer_when_the_submitter_agreed(
     assert "elle est désormais retenue" in message.body
     assert ANSWER in message.body
     assert message.reply_to == ["contact@example.org"]
-    email = IdeaEmail.objects.get(kind=IdeaEmail.Kind.STATUS_CHANGED)
-    assert email.state == IdeaEmail.State.SENT
+    email = OutboxEmail.objects.about(idea).get(kind="projects.idea_status_changed")
+    assert email.state == OutboxEmail.State.SENT
 
 
 def test_status_change_sends_nothing_without_consent_to_be_contacted(
@@ -105,7 +105,7 @@ def test_status_change_sends_nothing_without_consent_to_be_contacted(
     idea.refresh_from_db()
     assert idea.status == Idea.Status.NOT_RETAINED
     assert not mail.outbox
-    assert not IdeaEmail.objects.exists()
+    assert not OutboxEmail.objects.exists()
 
 
 def test_saving_the_same_status_again_sends_nothing(call, django_capture_on_commit_callbacks):
@@ -350,13 +350,13 @@ def test_received_ideas_figure_skips_duplicates_and_examples(call):
 def test_staff_see_an_email_that_could_not_be_sent(client, staff, call):
     failed = IdeaFactory(call=call, title="Idée au courriel perdu")
     IdeaFactory(call=call, title="Idée sans souci")
-    IdeaEmail.objects.create(
-        idea=failed,
-        kind=IdeaEmail.Kind.ACKNOWLEDGEMENT,
+    OutboxEmail.objects.create(
+        about=failed,
+        kind="projects.idea_acknowledgement",
         to=failed.email,
         subject="Votre idée a bien été reçue",
         body_text="Bonjour",
-        state=IdeaEmail.State.FAILED,
+        state=OutboxEmail.State.FAILED,
         attempts=6,
         last_error="SMTPServerDisconnected: Connection unexpectedly closed",
     )

@@ -10,7 +10,7 @@ from django.utils import timezone
 from wagtail.models import Page, Revision
 
 from home.demo.content import load as load_demo_content
-from projects.demo_ideas import add_months
+from projects.demo.ideas import add_months
 from projects.models import CallForIdeasIndexPage, CallForIdeasPage, Idea
 from tests.projects.factories import (
     CallForIdeasPageFactory,

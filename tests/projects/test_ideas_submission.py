@@ -9,9 +9,10 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
-from projects import abuse
+from home import abuse
+from home.models import OutboxEmail
 from projects.models import Idea
-from projects.models.ideas import IdeaEmail
+from projects.views.ideas import IDEA_RATE_LIMIT, token_scope
 from tests.projects.factories import (
     CallForIdeasPageFactory,
     CommuneFactory,
@@ -59,7 +60,7 @@ def form_data(call, theme, commune, /, **overrides):
         "phone": "03 84 00 00 00",
         "consent_processing": "on",
         "consent_contact": "on",
-        abuse.STARTED_FIELD: abuse.start_token(call_id=call.pk, now=time.time() - 60),
+        abuse.STARTED_FIELD: abuse.start_token(scope=token_scope(call), now=time.time() - 60),
         abuse.HONEYPOT_FIELD: "",
     }
     data.update(overrides)
@@ -101,21 +102,22 @@ def test_valid_submission_is_stored_then_acknowledged_and_notified(
     assert idea.status == Idea.Status.RECEIVED and not idea.is_published
 
     # The emails left only after the commit, through the background task.
-    assert len(callbacks) == 1
+    assert len(callbacks) == 2
     assert sorted(message.to[0] for message in mail.outbox) == [
         "camille@example.org",
         "equipe@example.org",
     ]
     acknowledgement = next(m for m in mail.outbox if m.to == ["camille@example.org"])
     assert "a bien été reçue" in acknowledgement.subject
-    assert DESCRIPTION in acknowledgement.body
+    assert DESCRIPTION not in acknowledgement.body, "never echoed to an unverified address"
+    assert "Une recyclerie de matériaux à Morez" in acknowledgement.body
     assert acknowledgement.reply_to == ["contact@example.org"]
     notification = next(m for m in mail.outbox if m.to == ["equipe@example.org"])
     assert "Nouvelle idée" in notification.subject
     assert "camille@example.org" in notification.body
     assert f"/admin/snippets/projects/idea/edit/{idea.pk}/" in notification.body
     assert notification.reply_to == ["camille@example.org"]
-    assert set(IdeaEmail.objects.values_list("state", flat=True)) == {IdeaEmail.State.SENT}
+    assert set(OutboxEmail.objects.values_list("state", flat=True)) == {OutboxEmail.State.SENT}
 
     confirmation = client.get(response["Location"])
     assert confirmation.status_code == 200
@@ -146,7 +148,7 @@ BAD_FIELDS = [
     ("title", "", "Donnez un titre à votre idée."),
     ("title", "Abc", "Le titre est trop court : 5 caractères au moins"),
     ("title", "t" * 151, "Le titre est trop long : 150 caractères au plus"),
-    ("title", "Deux\nlignes", "Ce champ tient sur une seule ligne."),
+    ("title", "Deux\nlignes", "Ce champ tient sur une seule ligne"),
     ("description", "", "Décrivez votre idée en quelques phrases."),
     ("description", "Trop court.", "Le texte de votre idée est trop court"),
     (
@@ -180,7 +182,7 @@ def test_bad_field_is_explained_next_to_it_and_nothing_is_stored(
 
     assert response.status_code == 400
     assert not Idea.objects.filter(call=call).exists()
-    assert not IdeaEmail.objects.exists()
+    assert not OutboxEmail.objects.exists()
     body = response.content.decode()
     text = page_text(response)
     assert message in text
@@ -213,7 +215,7 @@ def test_missing_consent_is_refused_and_explained(client, call, theme, commune):
 def test_service_refuses_an_idea_without_consent(call, theme, commune):
     from django.core.exceptions import ValidationError
 
-    from projects.ideas_services import submit_idea
+    from projects.services.ideas import submit_idea
 
     with pytest.raises(ValidationError):
         submit_idea(
@@ -243,7 +245,7 @@ def test_filled_honeypot_is_refused_kindly_and_nothing_is_stored(client, call, t
 def test_too_fast_is_refused_kindly_then_accepted_after_a_pause(
     client, call, theme, commune, monkeypatch
 ):
-    started = abuse.start_token(call_id=call.pk)
+    started = abuse.start_token(scope=token_scope(call))
     data = form_data(call, theme, commune, **{abuse.STARTED_FIELD: started})
     response = client.post(call.url, data)
     assert response.status_code == 400
@@ -263,9 +265,9 @@ def test_too_fast_is_refused_kindly_then_accepted_after_a_pause(
     [
         lambda call: "",
         lambda call: "forged",
-        lambda call: abuse.start_token(call_id=call.pk + 1, now=time.time() - 60),
+        lambda call: abuse.start_token(scope=token_scope(call) + "0", now=time.time() - 60),
         lambda call: abuse.start_token(
-            call_id=call.pk, now=time.time() - 2 * abuse.MAX_FORM_AGE_SECONDS
+            scope=token_scope(call), now=time.time() - 2 * abuse.MAX_FORM_AGE_SECONDS
         ),
     ],
     ids=["missing", "forged", "another-call", "stale"],
@@ -279,7 +281,7 @@ def test_missing_forged_or_stale_start_time_is_refused(client, call, theme, comm
 
 
 def test_rate_limit_refuses_the_sixth_idea_in_an_hour(client, call, theme, commune):
-    for number in range(abuse.idea_rate_limit.limit):
+    for number in range(IDEA_RATE_LIMIT.limit):
         data = form_data(call, theme, commune, title=f"Idée numéro {number + 1}")
         assert client.post(call.url, data).status_code == 302
 
@@ -288,7 +290,7 @@ def test_rate_limit_refuses_the_sixth_idea_in_an_hour(client, call, theme, commu
 
     assert response.status_code == 429
     assert response["Retry-After"] == "3600"
-    assert Idea.objects.filter(call=call).count() == abuse.idea_rate_limit.limit
+    assert Idea.objects.filter(call=call).count() == IDEA_RATE_LIMIT.limit
     assert not Idea.objects.filter(call=call, title="Idée de trop").exists()
     text = page_text(response)
     assert "Merci pour toutes ces idées !" in text
@@ -316,7 +318,7 @@ def test_same_idea_sent_twice_is_stored_once(client, call, theme, commune):
     assert client.post(call.url, data).status_code == 302
     assert client.post(call.url, data).status_code == 302  # a double click
     assert Idea.objects.filter(call=call).count() == 1
-    assert IdeaEmail.objects.count() == 2  # one acknowledgement, one notification
+    assert OutboxEmail.objects.count() == 2  # one acknowledgement, one notification
 
 
 XSS = [

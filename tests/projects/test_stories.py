@@ -9,7 +9,6 @@ from wagtail.models import Page, PageViewRestriction
 
 from home.demo.images import ensure_image
 from home.models import HomePage, KeyFigure
-from projects import selectors
 from projects.models import (
     CallForIdeasIndexPage,
     CallForIdeasPage,
@@ -363,7 +362,7 @@ def test_lineage_skips_workshops_that_are_not_published(story):
     workshop = story.workshops.get()
     workshop.unpublish()
 
-    kinds = [step.kind for step in selectors.project_lineage(story)]
+    kinds = [step.kind for step in story.lineage()]
 
     assert kinds == ["idea", "milestone", "milestone"]
 
@@ -403,14 +402,14 @@ def test_figures_count_only_real_public_seeded_projects_and_their_jobs(index, ta
     private = ProjectPageFactory(parent=index, status=taxonomy["launched"], jobs_created=9)
     PageViewRestriction.objects.create(page=private, restriction_type="login")
 
-    assert selectors.count_projects() == 2
-    assert selectors.sum_jobs_created() == 7
+    assert ProjectPage.objects.count_seeded() == 2
+    assert ProjectPage.objects.sum_jobs_created() == 7
 
 
 def test_figures_are_zero_without_records(cleared):
-    assert selectors.count_projects() == 0
-    assert selectors.sum_jobs_created() == 0
-    assert selectors.count_workshops_held() == 0
+    assert ProjectPage.objects.count_seeded() == 0
+    assert ProjectPage.objects.sum_jobs_created() == 0
+    assert WorkshopPage.objects.count_held() == 0
 
 
 def test_workshops_held_counts_past_public_workshops_only(cleared):
@@ -421,7 +420,7 @@ def test_workshops_held_counts_past_public_workshops_only(cleared):
     WorkshopPageFactory(parent=workshops, starts_at=now + datetime.timedelta(days=3))
     WorkshopPageFactory(parent=workshops, starts_at=now - datetime.timedelta(days=2)).unpublish()
 
-    assert selectors.count_workshops_held() == 2
+    assert WorkshopPage.objects.count_held() == 2
 
 
 def test_home_figure_adds_the_offset_to_the_records(index, taxonomy):
@@ -481,7 +480,7 @@ def test_demo_content_fills_projects_workshops_and_taxonomies_once(demo_site, cl
     ]
     assert WorkshopIndexPage.objects.get().show_in_menus
     assert WorkshopPage.objects.filter(capacity=2).exists()
-    assert selectors.upcoming_workshops(WorkshopIndexPage.objects.get()).count() == 2
+    assert WorkshopPage.objects.upcoming(WorkshopIndexPage.objects.get()).count() == 2
     assert ProjectPage.objects.filter(workshops__isnull=False).exists()
     assert ProjectMilestone.objects.exists()
 

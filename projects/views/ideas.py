@@ -1,0 +1,197 @@
+"""The call for ideas page: the form on GET, a submission on POST (post/redirect/get).
+
+Abuse is refused kindly (home.abuse: body size, honeypot, fill time, rate limit),
+what was typed is kept, and the idea is stored by `projects.services.ideas`.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from home import abuse, routing
+from home.links import organisation_for
+from home.models import paginate
+from projects.constants import IDEAS_PER_PAGE
+from projects.forms.ideas import IdeaForm
+from projects.services.ideas import CallNotOpen, recent_identical_idea, submit_idea
+
+IDEA_RATE_LIMIT = abuse.RateLimit(scope="ideas", limit=5, window=3600)
+
+
+def token_scope(call) -> str:
+    return f"idea:{call.pk}"
+
+
+@routing.page_view("projects.call_for_ideas")
+def call_for_ideas(request, call):
+    if request.method == "POST":
+        return submit(request, call)
+    form = _form(request, call) if call.is_open() else None
+    return render_call(request, call, form=form)
+
+
+def _form(request, call, data=None) -> IdeaForm:
+    return IdeaForm(data, call=call, organisation=organisation_for(call.get_site()))
+
+
+def submit(request, call):
+    """The POST of the submission form: refuse abuse kindly, store, then redirect (PRG)."""
+    if not call.is_open():
+        return render_call(request, call, form=None, status=403, refusal=Refusal.call_closed(call))
+    if abuse.body_too_large(request):
+        return render_call(
+            request, call, form=_form(request, call), status=413, refusal=Refusal.too_large()
+        )
+    data = abuse.read_post(request)
+    if data is None:
+        return render_call(
+            request, call, form=_form(request, call), status=400, refusal=Refusal.too_large()
+        )
+
+    form = _form(request, call, data)
+    started = data.get(abuse.STARTED_FIELD, "")
+    if abuse.honeypot_filled(data):
+        return render_call(
+            request, call, form=form, status=400, refusal=Refusal.honeypot(), started=started
+        )
+    if not form.is_valid():
+        return render_call(request, call, form=form, status=400, started=started)
+    timing = abuse.check_fill_time(started, scope=token_scope(call))
+    if timing is not abuse.FillTime.OK:
+        # A too-fast answer keeps its start time (waiting is enough); a missing, forged,
+        # expired or already used one gets a fresh start.
+        keep = started if timing is abuse.FillTime.TOO_FAST else None
+        return render_call(
+            request, call, form=form, status=400, refusal=Refusal.timing(timing), started=keep
+        )
+    if not IDEA_RATE_LIMIT.hit(request):
+        response = render_call(
+            request, call, form=form, status=429, refusal=Refusal.rate_limited(), started=started
+        )
+        response["Retry-After"] = str(IDEA_RATE_LIMIT.window)
+        return response
+    data = {key: value for key, value in form.cleaned_data.items() if key != abuse.HONEYPOT_FIELD}
+    if not abuse.spend_token(started):
+        # One start token, one idea: a double click lands on the thanks page of the idea
+        # already stored; any other idea sent with a used token is refused.
+        if recent_identical_idea(
+            call=call, email=data["email"], title=data["title"], description=data["description"]
+        ):
+            return redirect(call.url + call.reverse_subpage("thanks"))
+        return render_call(
+            request, call, form=form, status=400, refusal=Refusal.timing(abuse.FillTime.INVALID)
+        )
+    try:
+        submit_idea(call=call, **data)
+    except CallNotOpen:
+        return render_call(request, call, form=None, status=403, refusal=Refusal.call_closed(call))
+    except ValidationError as error:
+        form.add_error(None, error)
+        return render_call(request, call, form=form, status=400)
+    return redirect(call.url + call.reverse_subpage("thanks"))
+
+
+def render_call(request, call, *, form, status=200, refusal=None, started=None):
+    ideas_page = paginate(request, call.published_ideas(), IDEAS_PER_PAGE)
+    response = call.render(
+        request,
+        context_overrides={
+            "form": form,
+            "refusal": refusal,
+            "started_token": started or abuse.start_token(scope=token_scope(call)),
+            "started_field": abuse.STARTED_FIELD,
+            "call_state": call.state(),
+            "themes": list(call.themes.all()),
+            "ideas_page": ideas_page,
+            "has_errors": bool(refusal) or bool(form is not None and form.errors),
+        },
+    )
+    response.status_code = status
+    return response
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A refusal shown above the form: a title and what to do next."""
+
+    title: str
+    message: str
+
+    @classmethod
+    def call_closed(cls, call) -> "Refusal":
+        if call.state() == "upcoming":
+            return cls(
+                _("Cet appel n'est pas encore ouvert"),
+                _(
+                    "Votre idée n'a pas été enregistrée : cet appel ouvre le %(date)s. "
+                    "Revenez à partir de cette date, nous serons heureux de vous lire."
+                )
+                % {"date": date_format(call.opens_on, "j F Y")},
+            )
+        return cls(
+            _("Cet appel est clos"),
+            _(
+                "Votre idée n'a pas été enregistrée : cet appel a fermé le %(date)s. "
+                "Consultez les appels ouverts ou écrivez-nous : les bonnes idées sont "
+                "toujours les bienvenues."
+            )
+            % {"date": date_format(call.closes_on, "j F Y")},
+        )
+
+    @classmethod
+    def too_large(cls) -> "Refusal":
+        return cls(
+            _("Votre envoi est trop volumineux"),
+            _(
+                "Votre idée n'a pas été enregistrée : le formulaire envoyé dépasse %(size)s Ko. "
+                "La description est limitée à %(max)s caractères. Revenez à la page "
+                "précédente de votre navigateur pour retrouver votre texte, raccourcissez-le, "
+                "puis renvoyez-le."
+            )
+            % {"size": abuse.MAX_BODY_BYTES // 1024, "max": "5 000"},
+        )
+
+    @classmethod
+    def honeypot(cls) -> "Refusal":
+        return cls(
+            _("Votre idée n'a pas été enregistrée"),
+            _(
+                "Le champ « Laissez ce champ vide » a été rempli, ce que font les robots. "
+                "Videz-le, vérifiez votre idée puis renvoyez-la."
+            ),
+        )
+
+    @classmethod
+    def timing(cls, result: abuse.FillTime) -> "Refusal":
+        if result is abuse.FillTime.TOO_FAST:
+            return cls(
+                _("Votre idée n'a pas encore été enregistrée"),
+                _(
+                    "Le formulaire a été envoyé en moins de %(seconds)s secondes, ce que font "
+                    "les robots. Relisez votre idée, puis renvoyez-la."
+                )
+                % {"seconds": abuse.MIN_FILL_SECONDS},
+            )
+        return cls(
+            _("Votre idée n'a pas encore été enregistrée"),
+            _(
+                "Le formulaire était ouvert depuis trop longtemps ou incomplet. Votre texte "
+                "est conservé ci-dessous : vérifiez-le, puis renvoyez-le."
+            ),
+        )
+
+    @classmethod
+    def rate_limited(cls) -> "Refusal":
+        return cls(
+            _("Merci pour toutes ces idées !"),
+            _(
+                "Vous avez déjà proposé %(limit)s idées depuis cette connexion au cours de la "
+                "dernière heure : celle-ci n'a pas été enregistrée, pour nous protéger des envois "
+                "automatiques. Votre texte est conservé ci-dessous : renvoyez-le dans une heure, "
+                "ou écrivez-nous directement."
+            )
+            % {"limit": IDEA_RATE_LIMIT.limit},
+        )
