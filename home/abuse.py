@@ -16,11 +16,12 @@ import secrets
 import time
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.utils.crypto import salted_hmac
+
+from home.client_ip import client_ip
 
 HONEYPOT_FIELD = "site_internet"
 STARTED_FIELD = "form_started"
@@ -100,21 +101,6 @@ def _spent_key(token: str) -> str:
 
 
 # --- rate limit --------------------------------------------------------------------
-
-
-def client_ip(request) -> str:
-    """The client's address. Behind N trusted reverse proxies (settings.TRUSTED_PROXY_COUNT),
-    the Nth address from the right of X-Forwarded-For; never a value the client chose."""
-    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
-    if proxies:
-        forwarded = [
-            part.strip()
-            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-            if part.strip()
-        ]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def client_network(request) -> str:

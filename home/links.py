@@ -1,12 +1,8 @@
-"""Absolute links and the organisation's details for what leaves the site (emails,
-calendar files): built from settings.BASE_URL, never from the request's host nor the
-Wagtail Site's hostname (which reads `localhost` in a fresh install)."""
-
-from email.utils import parseaddr
+"""Absolute links for what leaves the site (emails, feeds, sitemap, calendar files):
+built from settings.BASE_URL, never from the request's host nor the Wagtail Site's
+hostname (which reads `localhost` in a fresh install)."""
 
 from django.conf import settings
-
-from home.models import OrganisationSettings
 
 
 def absolute_url(url: str) -> str:
@@ -21,16 +17,3 @@ def absolute_url(url: str) -> str:
     if not url.startswith("/"):
         url = "/" + url
     return settings.BASE_URL + url
-
-
-def organisation_for(site) -> OrganisationSettings | None:
-    """The organisation settings of `site` (None without a site)."""
-    return OrganisationSettings.for_site(site) if site is not None else None
-
-
-def staff_notification_address(site) -> str:
-    """The staff address from the site settings, else DEFAULT_FROM_EMAIL's address."""
-    organisation = organisation_for(site)
-    if organisation is not None and organisation.staff_notification_email:
-        return organisation.staff_notification_email
-    return parseaddr(settings.DEFAULT_FROM_EMAIL or "")[1]

@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from home.links import absolute_url, organisation_for, staff_notification_address
+from home.links import absolute_url
+from home.organisation import organisation_for, staff_notification_address
 from home.outbox import queue_email
 from home.text import one_line
 from projects.models import CallForIdeasPage, Commune, Idea, Theme

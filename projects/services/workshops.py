@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
-from home.links import absolute_url, organisation_for, staff_notification_address
+from home.links import absolute_url
+from home.organisation import organisation_for, staff_notification_address
 from home.outbox import queue_email
 from home.text import normalize_email, one_line
 from projects.models import WorkshopPage, WorkshopRegistration

@@ -12,8 +12,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from home import abuse, routing
-from home.links import organisation_for
 from home.models import paginate
+from home.organisation import organisation_for
 from projects.constants import IDEAS_PER_PAGE
 from projects.forms.ideas import IdeaForm
 from projects.services.ideas import CallNotOpen, recent_identical_idea, submit_idea

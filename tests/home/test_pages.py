@@ -4,6 +4,7 @@ import datetime
 import html as html_lib
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from wagtail.models import Page, Site
 
@@ -165,7 +166,7 @@ def test_sitemap_and_robots(client, demo_site):
     robots = client.get("/robots.txt")
     assert robots["Content-Type"].startswith("text/plain")
     assert "Disallow: /admin/" in robots.content.decode()
-    assert "Sitemap: http://testserver/sitemap.xml" in robots.content.decode()
+    assert f"Sitemap: {settings.BASE_URL}/sitemap.xml" in robots.content.decode()
 
 
 def test_unknown_page_is_a_french_404(client, demo_site):
