@@ -238,6 +238,13 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # How many reverse proxies in front of the site append to X-Forwarded-For: the
 # client address used by the rate limits is taken that far from the right.
 TRUSTED_PROXY_COUNT = env.get_int("TRUSTED_PROXY_COUNT", 0)
+
+# Stripe (donations). Without keys the campaign page renders and says online payment
+# is not configured. STRIPE_API_BASE points the library at another host (the tests'
+# local Stripe double); unset in production.
+STRIPE_SECRET_KEY = env.get_str("STRIPE_SECRET_KEY", "")
+STRIPE_WEBHOOK_SECRET = env.get_str("STRIPE_WEBHOOK_SECRET", "")
+STRIPE_API_BASE = env.get_str("STRIPE_API_BASE", "")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "SAMEORIGIN"
