@@ -159,52 +159,7 @@ def load(stdout=None) -> dict[str, int]:
             body=_article_body(paragraphs),
         )
     )
-    note(
-        ensure_child(
-            home,
-            StandardPage,
-            "fonds-impulsion",
-            title="Le fonds d'impulsion",
-            intro=(
-                "Un fonds pour financer l'expérimentation des projets du territoire, "
-                "alimenté par une philanthropie de territoire."
-            ),
-            show_in_menus=True,
-            body=[
-                ("heading", {"text": "Combler un trou dans la raquette", "level": "h2"}),
-                (
-                    "paragraph",
-                    rich(
-                        "L'assemblée générale des associés a décidé la création d'un fonds d'impulsion. "
-                        "Il vient compléter les trois autres modes de financement des activités du "
-                        "Clus'Ter Jura : les parts sociales détenues par chaque coopérateur, les titres "
-                        "participatifs et le compte courant d'associés.",
-                        "Son objet : financer l'expérimentation de projets, ce moment fragile où une idée "
-                        "doit faire ses preuves avant de trouver ses financements habituels.",
-                    ),
-                ),
-                (
-                    "quote",
-                    {
-                        "text": (
-                            "Il s'agit de combler un trou dans la raquette par une innovation très attendue "
-                            "dans le secteur entrepreneurial qui permettra de financer l'expérimentation de "
-                            "projets par une philanthropie de territoire. Sous forme de mécénat entrepreneurial."
-                        ),
-                        "attribution": "Matthieu Grosset, président du Clus'Ter Jura",
-                    },
-                ),
-                ("heading", {"text": "Qui peut y contribuer ?", "level": "h2"}),
-                (
-                    "paragraph",
-                    rich(
-                        "Les particuliers et les entreprises du territoire, une fois ou chaque mois. "
-                        "Chaque don est affecté à l'expérimentation de projets accompagnés par le cluster.",
-                    ),
-                ),
-            ],
-        )
-    )
+    # The impulsion fund's campaign page comes from the donations app (donations/demo/).
     for slug, title, intro, body in LEGAL_PAGES:
         note(ensure_child(home, StandardPage, slug, title=title, intro=intro, body=body))
 

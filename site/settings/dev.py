@@ -20,5 +20,5 @@ SERVE_MEDIA = True
 # Keep the console readable: emails and errors, not every page publication or task step.
 LOGGING["loggers"] = {  # noqa: F405
     name: {"level": "WARNING"}
-    for name in ("wagtail", "django.tasks", "django_tasks", "django_tasks_db", "axes")
+    for name in ("wagtail", "django.tasks", "django_tasks", "django_tasks_db", "axes", "stripe")
 }
