@@ -1,0 +1,65 @@
+"""Who may do what in the fund's admin screens.
+
+Django's model permissions, less what must never happen to money records (a gift,
+a receipt, a Stripe event is never deleted from the admin; a receipt or an event is
+never typed in by hand), plus the fund's own actions mapped onto a model permission
+staff can be given in the groups editor:
+
+- refunding a gift needs "change" on gifts;
+- issuing the yearly receipts needs "add" on receipts (the generic add form stays
+  closed: receipts are only issued by `donations.services.receipts`).
+"""
+
+from django.contrib.auth import get_user_model
+from wagtail.permission_policies import ModelPermissionPolicy
+
+from donations.models import Donation, Receipt, StripeEvent, Subscription
+
+
+class RestrictedPolicy(ModelPermissionPolicy):
+    """ModelPermissionPolicy with `forbidden` actions and `aliases` (action -> the model
+    permission that grants it)."""
+
+    forbidden: frozenset[str] = frozenset()
+    aliases: dict[str, str] = {}
+
+    def user_has_permission(self, user, action):
+        if action in self.forbidden:
+            return False
+        return super().user_has_permission(user, self.aliases.get(action, action))
+
+    def users_with_any_permission(self, actions):
+        allowed = [self.aliases.get(a, a) for a in actions if a not in self.forbidden]
+        if not allowed:
+            return get_user_model().objects.none()
+        return super().users_with_any_permission(allowed)
+
+
+class DonationPolicy(RestrictedPolicy):
+    """Staff record offline gifts ("add"), edit the few safe fields and ask for refunds
+    ("change"), look ("view"); nobody deletes a gift."""
+
+    forbidden = frozenset({"delete"})
+    aliases = {"refund": "change"}
+
+
+class ReadOnlyPolicy(RestrictedPolicy):
+    """Written by the app only (Stripe's events, monthly gifts): staff look."""
+
+    forbidden = frozenset({"add", "change", "delete"})
+
+
+class ReceiptPolicy(RestrictedPolicy):
+    """Receipts are frozen once issued: staff look and download; those allowed to add
+    receipts run the yearly issue."""
+
+    forbidden = frozenset({"add", "change", "delete"})
+    aliases = {"issue": "add"}
+
+
+POLICIES = {
+    Donation: DonationPolicy(Donation),
+    Subscription: ReadOnlyPolicy(Subscription),
+    StripeEvent: ReadOnlyPolicy(StripeEvent),
+    Receipt: ReceiptPolicy(Receipt),
+}
