@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from donations.constants import STATUS_RANK, DonationStatus, Frequency, SubscriptionStatus
 from donations.models import Donation, StripeEvent, Subscription
-from donations.services import notices, receipts
+from donations.services import notices, receipts, refunds
 from donations.tasks import issue_receipt
 
 logger = logging.getLogger(__name__)
@@ -341,15 +341,10 @@ def charge_refunded(charge: dict) -> str:
     donation = _charge_donation(charge)
     if donation is None:
         return "unknown donation"
-    refunded = min(int(charge.get("amount_refunded") or 0), donation.amount_cents)
-    if refunded <= donation.refunded_cents:
-        return "refund already recorded"
-    Donation.objects.filter(pk=donation.pk).update(refunded_cents=refunded)
-    donation.refunded_cents = refunded
-    if refunded >= donation.amount_cents:
-        _advance(donation, DonationStatus.REFUNDED)
-    receipts.on_refund(donation=donation)
-    return "refunded" if refunded >= donation.amount_cents else "partly refunded"
+    # `amount_refunded` is the charge's total refunded so far: the one refund path.
+    return refunds.record_refund(
+        donation=donation, refunded_cents=int(charge.get("amount_refunded") or 0)
+    )
 
 
 @handles("charge.dispute.created")

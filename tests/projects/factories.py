@@ -46,7 +46,11 @@ def site_home() -> HomePage:
 
 def clear_projects_and_workshops() -> None:
     """Remove the demo site's project stories and workshops, so that a test sees and counts
-    only what it creates (the test's rollback brings them back)."""
+    only what it creates (the test's rollback brings them back). The fund's commitments
+    to those projects go first: they protect the projects they finance."""
+    from django.apps import apps
+
+    apps.get_model("donations", "Allocation").objects.all().delete()
     Page.objects.type(ProjectPage, WorkshopPage).delete()
 
 
