@@ -6,6 +6,7 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+STRIPE_DOUBLE_PORT ?= 12111
 
 # Installs come from the lock files (exact versions and hashes), never a fresh resolution:
 # requirements/base.lock is the runtime (make run, production); requirements/dev.lock adds
@@ -16,7 +17,7 @@ UV_VERSION := 0.13.8
 UV_COMPILE = $(VENV)/bin/uv pip compile pyproject.toml --universal --python-version 3.12 \
 	--generate-hashes --custom-compile-command "make lock" --quiet
 
-.PHONY: run test install install-dev browser-deps lint format check-migrations worker bench lock clean
+.PHONY: run test install install-dev browser-deps lint format check-migrations worker bench lock clean stripe-double
 
 $(VENV)/.created:
 	@python=$$(bin/find-python) || exit 1; \
@@ -69,6 +70,13 @@ worker: install
 
 bench: install
 	$(PY) bench/pages.py
+
+# Try gifts without Stripe (README, "Essayer les dons sans Stripe"): the tests' local Stripe
+# double, whose "Payer" posts signed events to the site's webhook. Needs only `stripe`
+# (installed by `make run`), not the test dependencies.
+stripe-double: install
+	$(PY) -m tests.donations.stripe_double --port $(STRIPE_DOUBLE_PORT) \
+	  --webhook-url http://$(HOST):$(PORT)/dons/stripe/webhook/ --webhook-secret whsec_demo
 
 # After editing the dependencies in pyproject.toml, or to take newer releases within
 # their bounds: `make lock` (add UPGRADE=1 to move every pin), then commit both files.

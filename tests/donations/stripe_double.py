@@ -9,17 +9,26 @@ meets the full shape of real objects, overridden with what was sent.
 
 Also here: builders for the objects webhook events carry, `make_event` and
 `sign`, so webhook tests post exactly what Stripe would.
+
+For a person trying the site: given `webhook_url` and `webhook_secret`, the fake
+checkout page's "Payer" completes the session, posts the signed events Stripe would
+send to the site's webhook, then sends the browser to the thank-you page. Run
+`python -m tests.donations.stripe_double --help` (or `make stripe-double`).
 """
 
 from __future__ import annotations
 
+import argparse
 import copy
 import html
 import json
+import logging
 import re
 import secrets
 import threading
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -35,6 +44,9 @@ FIXTURES: dict[str, dict] = json.loads(
 API_VERSION: str = stripe.api_version  # the version stripe-python 16 pins and sends
 UI_MODES = ("hosted_page", "embedded_page", "elements")  # values of the pinned API version
 MONTH = 30 * 24 * 3600
+WEBHOOK_TIMEOUT = 10  # seconds: Stripe waits longer, a person clicking "Payer" should not
+
+logger = logging.getLogger(__name__)
 
 
 def new_id(prefix: str) -> str:
@@ -362,6 +374,31 @@ class RecordedRequest:
         return self.header("Authorization")
 
 
+@dataclass
+class Delivery:
+    """One event posted to `webhook_url`: the site's HTTP status, or why it never answered."""
+
+    event_id: str
+    event_type: str
+    status: int | None = None
+    error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.status is not None and 200 <= self.status < 300
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Stripe does not follow a webhook's redirects: a 3xx is a failed delivery."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+# Straight to the site: no redirects, and no HTTP proxy from the environment for 127.0.0.1.
+_webhook_opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirect)
+
+
 class _Handler(BaseHTTPRequestHandler):
     server_version = "StripeDouble"
 
@@ -384,13 +421,29 @@ class StripeDouble:
     `subscriptions` (id -> dict, what GET answers), `requests` (RecordedRequest
     list) and `overrides` (object type -> dict of fields, or a callable
     `(obj, params) -> dict | None`, applied to every object the double creates).
+
+    With `webhook_url` and `webhook_secret`, paying on the checkout page (POST or GET
+    /checkout/<id>/pay) posts the completion's events to the site, signed with the
+    secret; `deliveries` lists each attempt. `port` 0 picks a free port.
     """
 
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        *,
+        port: int = 0,
+        webhook_url: str | None = None,
+        webhook_secret: str | None = None,
+    ) -> None:
+        if bool(webhook_url) != bool(webhook_secret):
+            raise ValueError("webhook_url and webhook_secret go together")
+        if webhook_url and urlsplit(webhook_url).scheme not in ("http", "https"):
+            raise ValueError(f"webhook_url must be http(s): {webhook_url!r}")
+        self.webhook_url = webhook_url
+        self.webhook_secret = webhook_secret
         self._lock = threading.RLock()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
-        self._port = 0
+        self._port = port
         self._down = False
         self.reset()
 
@@ -434,7 +487,10 @@ class StripeDouble:
             self.refunds: dict[str, dict] = {}
             self.subscriptions: dict[str, dict] = {}
             self.requests: list[RecordedRequest] = []
+            self.deliveries: list[Delivery] = []
             self.overrides: dict[str, dict | Callable[[dict, dict], dict | None]] = {}
+            self._subscription_metadata: dict[str, dict] = {}  # session id -> as sent
+            self._completion_events: dict[str, list[dict]] = {}  # session id -> events
             self._idempotent: dict[tuple, tuple[tuple, Answer]] = {}
             self._failures: list[tuple[str | None, Answer]] = []
         if self._down:
@@ -483,7 +539,8 @@ class StripeDouble:
         """Mark a created session paid, as the donor finishing checkout would, and return a copy.
 
         One-off: a fresh payment intent and customer. Monthly: a fresh customer and an
-        active subscription stored in the double. Pass the copy to `make_event`.
+        active subscription stored in the double, with the `subscription_data[metadata]`
+        sent at creation (else the session's metadata). Pass the copy to `make_event`.
         """
         with self._lock:
             session = self.sessions[session_id]
@@ -492,14 +549,88 @@ class StripeDouble:
             if session["customer_details"] is not None:
                 session["customer_details"]["email"] = session["customer_email"]
             if session["mode"] == "subscription":
+                metadata = self._subscription_metadata.get(session_id) or session["metadata"]
                 sub = self.add_subscription(
-                    amount=session["amount_total"], customer=customer, metadata=session["metadata"]
+                    amount=session["amount_total"], customer=customer, metadata=dict(metadata)
                 )
                 session["subscription"] = sub["id"]
             else:
                 session["payment_intent"] = new_id("pi")
             session.update(overrides)
             return copy.deepcopy(session)
+
+    def completion_events(self, session_id: str) -> list[dict]:
+        """The events Stripe sends when the donor pays session `session_id`, made once.
+
+        `checkout.session.completed`; for a subscription, also the first invoice's
+        `invoice.paid` (billing_reason "subscription_create") carrying the
+        subscription's metadata. Completes the session first if it is still open.
+        The same events (same ids) come back on every call, as Stripe's redeliveries.
+        """
+        with self._lock:
+            if session_id in self._completion_events:
+                return self._completion_events[session_id]
+            session = self.sessions[session_id]
+            if session["status"] == "open":
+                session = self.complete_session(session_id)
+            session = copy.deepcopy(session)
+            events = [make_event("checkout.session.completed", session)]
+            if session["mode"] == "subscription" and session["subscription"]:
+                events.append(make_event("invoice.paid", self._first_invoice(session)))
+            self._completion_events[session_id] = events
+            return events
+
+    def _first_invoice(self, session: dict) -> dict:
+        sub_id = session["subscription"]
+        now = int(time.time())
+        return invoice_object(
+            amount=session["amount_total"],
+            subscription=sub_id,
+            billing_reason="subscription_create",
+            customer=session["customer"],
+            customer_email=session["customer_email"],
+            period_start=now,
+            period_end=now,
+            parent={
+                "type": "subscription_details",
+                "quote_details": None,
+                "subscription_details": {
+                    "metadata": dict(self._subscription_metadata.get(session["id"], {})),
+                    "subscription": sub_id,
+                },
+            },
+        )
+
+    def deliver(self, event: dict) -> Delivery:
+        """POST `event` to `webhook_url`, signed as Stripe signs; never raises."""
+        payload = json.dumps(event).encode("utf-8")
+        request = urllib.request.Request(  # noqa: S310 (http(s) only: checked in __init__)
+            self.webhook_url,
+            data=payload,
+            method="POST",
+            headers={
+                "Content-Type": "application/json; charset=utf-8",
+                "Stripe-Signature": sign(payload, self.webhook_secret),
+                "User-Agent": "Stripe/1.0 (+https://stripe.com/docs/webhooks)",
+            },
+        )
+        delivery = Delivery(event["id"], event["type"])
+        try:
+            with _webhook_opener.open(request, timeout=WEBHOOK_TIMEOUT) as response:
+                delivery.status = response.status
+        except urllib.error.HTTPError as error:
+            delivery.status = error.code
+            error.close()
+        except (OSError, ValueError) as error:  # refused, timed out, bad URL
+            delivery.error = f"{type(error).__name__}: {error}"
+        if not delivery.ok and not delivery.error:
+            delivery.error = f"HTTP {delivery.status}"
+        with self._lock:
+            self.deliveries.append(delivery)
+        logger.info(
+            "%s %s -> %s", delivery.event_type, delivery.event_id, delivery.error or delivery.status
+        )
+        return delivery
 
     # HTTP
 
@@ -509,10 +640,18 @@ class StripeDouble:
         body = handler.rfile.read(length).decode("utf-8") if length else ""
         params = parse_form(body if handler.command == "POST" else url.query)
         record = RecordedRequest(handler.command, url.path, params, dict(handler.headers.items()))
-        with self._lock:
-            self.requests.append(record)
-            status, payload, headers = self._answer(record)
+        paying = re.fullmatch(r"/checkout/([^/]+)/pay", url.path)
+        if paying and self.webhook_url and handler.command in ("GET", "POST"):
+            with self._lock:
+                self.requests.append(record)
+            # Not under the lock: the site may call the double while it handles the events.
+            status, payload, headers = self._pay(paying.group(1))
             record.status = status
+        else:
+            with self._lock:
+                self.requests.append(record)
+                status, payload, headers = self._answer(record)
+                record.status = status
         if isinstance(payload, str):
             data, content_type = payload.encode("utf-8"), "text/html; charset=utf-8"
         else:
@@ -624,6 +763,9 @@ class StripeDouble:
         )
         session = self._finish(session, params)
         self.sessions[session["id"]] = session
+        subscription_data = params.get("subscription_data") or {}
+        if subscription_data.get("metadata"):
+            self._subscription_metadata[session["id"]] = dict(subscription_data["metadata"])
         return session
 
     def _retrieve_checkout_session(self, params: dict, session_id: str) -> dict:
@@ -712,6 +854,33 @@ class StripeDouble:
 
     # Pages the browser lands on instead of Stripe's
 
+    def _pay(self, session_id: str) -> Answer:
+        """The donor pays: complete the session, post its events to the site, then send
+        the browser to the success URL, or show which delivery failed (click again)."""
+        with self._lock:
+            session = self.sessions.get(session_id)
+            if session is None or session["status"] not in ("open", "complete"):
+                error = _missing("checkout.session", session_id)
+                return error.status, {"error": error.error}, {}
+            events = self.completion_events(session_id)
+            success = (session["success_url"] or "").replace("{CHECKOUT_SESSION_ID}", session_id)
+        failed = [d for d in map(self.deliver, events) if not d.ok]
+        if not failed:
+            return 303, "", {"Location": success}
+        lines = "".join(
+            f"<li><code>{html.escape(d.event_type)}</code> : {html.escape(d.error)}</li>"
+            for d in failed
+        )
+        body = (
+            "<p>Le paiement de test est fait, mais le site n'a pas accepté ces événements, "
+            f"envoyés à <code>{html.escape(self.webhook_url)}</code> :</p><ul>{lines}</ul>"
+            "<p>Vérifiez que le site tourne à cette adresse avec le même "
+            "<code>STRIPE_WEBHOOK_SECRET</code>, puis réessayez : les mêmes événements "
+            "sont renvoyés, le site ne les compte qu'une fois.</p>"
+            f"{_pay_form(session_id, 'Réessayer')}"
+        )
+        return 502, _html("Paiement de test", body), {}
+
     def _page(self, record: RecordedRequest) -> Answer:
         kind, _, object_id = record.path.strip("/").partition("/")
         if record.method == "GET" and kind == "checkout" and object_id in self.sessions:
@@ -720,11 +889,14 @@ class StripeDouble:
             amount = f"{cents // 100},{cents % 100:02d} {session['currency'].upper()}"
             monthly = " par mois" if session["mode"] == "subscription" else ""
             success = (session["success_url"] or "").replace("{CHECKOUT_SESSION_ID}", object_id)
+            cancel = f'<a href="{html.escape(session["cancel_url"] or "")}">Annuler</a>'
+            if self.webhook_url:
+                pay = f"{_pay_form(object_id, 'Payer')}<p>{cancel}</p>"
+            else:  # no webhook: the test delivers the events itself
+                pay = f'<p><a href="{html.escape(success)}">Payer</a> {cancel}</p>'
             body = (
                 f"<p>Montant : <strong>{html.escape(amount)}</strong>{monthly}</p>"
-                f"<p>Page du double local de Stripe : aucun paiement réel.</p>"
-                f'<p><a href="{html.escape(success)}">Payer</a> '
-                f'<a href="{html.escape(session["cancel_url"] or "")}">Annuler</a></p>'
+                f"<p>Page du double local de Stripe : aucun paiement réel.</p>{pay}"
             )
             return 200, _html("Paiement de test", body), {}
         if record.method == "GET" and kind == "portal" and object_id in self.portal_sessions:
@@ -735,6 +907,11 @@ class StripeDouble:
             return 200, _html("Portail de test", body), {}
         error = _missing("page", record.path)
         return error.status, {"error": error.error}, {}
+
+
+def _pay_form(session_id: str, label: str) -> str:
+    action = html.escape(f"/checkout/{session_id}/pay")
+    return f'<form method="post" action="{action}"><button type="submit">{label}</button></form>'
 
 
 def _html(title: str, body: str) -> str:
@@ -753,3 +930,56 @@ ROUTES = [
     ("POST", r"/v1/subscriptions/([^/]+)", "_update_subscription"),
     ("DELETE", r"/v1/subscriptions/([^/]+)", "_cancel_subscription"),
 ]
+
+
+# -- Command line: a double for a person trying the site ----------------------------------------
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Serve the double until Ctrl-C, posting payments' events to the site's webhook."""
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.donations.stripe_double",
+        description="Double local de Stripe pour essayer les dons avec `make run`.",
+    )
+    parser.add_argument("--port", type=int, default=12111, help="port sur 127.0.0.1")
+    parser.add_argument(
+        "--webhook-url", help="webhook du site, ex. http://127.0.0.1:8000/dons/stripe/webhook/"
+    )
+    parser.add_argument("--webhook-secret", help="secret de signature, ex. whsec_demo")
+    args = parser.parse_args(argv)
+    if bool(args.webhook_url) != bool(args.webhook_secret):
+        parser.error("--webhook-url et --webhook-secret vont ensemble")
+    logging.basicConfig(level=logging.INFO, format="webhook : %(message)s")
+    double = StripeDouble(
+        port=args.port, webhook_url=args.webhook_url, webhook_secret=args.webhook_secret
+    )
+    try:
+        double.start()
+    except OSError as error:
+        parser.exit(1, f"Impossible d'écouter sur 127.0.0.1:{args.port} : {error}\n")
+    env = "STRIPE_SECRET_KEY=sk_test_demo"
+    if args.webhook_secret:
+        env += f" STRIPE_WEBHOOK_SECRET={args.webhook_secret}"
+    env += f" STRIPE_API_BASE={double.url}"
+    if args.webhook_url:
+        site = urlsplit(args.webhook_url)
+        if site.port not in (None, 8000) or site.hostname != "127.0.0.1":
+            origin = f"{site.scheme}://{site.netloc}"
+            env += f" BASE_URL={origin} HOST={site.hostname} PORT={site.port or 80}"
+    print(f"Double local de Stripe sur {double.url} (aucun paiement réel).", flush=True)
+    if args.webhook_url:
+        print(f"« Payer » envoie les événements signés à {args.webhook_url}", flush=True)
+    else:
+        print("Sans --webhook-url, « Payer » n'envoie aucun événement au site.", flush=True)
+    print(f"Dans un autre terminal :\n  {env} make run", flush=True)
+    print("Ctrl-C pour arrêter.", flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        double.stop()
+
+
+if __name__ == "__main__":
+    main()

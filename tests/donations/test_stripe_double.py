@@ -2,19 +2,34 @@
 
 These tests pin what the donation tests lean on: the library's own HTTP path
 (form encoding, Idempotency-Key, Stripe-Version, retries, error mapping) meets
-the double, and the signed events verify with the library's own checks.
+the double, and the signed events verify with the library's own checks. Given a
+webhook URL, the checkout page's "Payer" posts the events Stripe would send: end to
+end, against the live server, as `make stripe-double` and `make run` let a person try.
 """
 
 import http.client
+import http.server
 import json
+import re
+import signal
+import subprocess
+import sys
 import threading
 import time
-from urllib.parse import urlsplit
+import urllib.error
+import urllib.request
+from http.cookiejar import CookieJar
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 import stripe
 from django.conf import settings as django_settings
+from django.core import mail
 
+from donations.constants import DonationStatus
+from donations.models import Donation, Receipt, StripeEvent, Subscription
+from tests.conftest import build_demo_site
 from tests.donations.stripe_double import (
     FIXTURES,
     StripeDouble,
@@ -28,8 +43,10 @@ from tests.donations.stripe_double import (
     signed_payload,
     subscription_object,
 )
+from tests.donations.test_flow import COMPANY, gift
 
 SECRET = "whsec_test_double"
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -443,3 +460,309 @@ def test_a_standalone_double_serves_as_a_context_manager():
         assert get(f"{double.url}/v1/anything")[0] == 401  # no key: refused like Stripe
     with pytest.raises(ConnectionRefusedError):
         get(f"{double.url}/v1/anything")
+
+
+# Paying on the checkout page: the events reach the site's webhook (webhook_url)
+
+
+class Receiver:
+    """A stand-in for the site's webhook: records each POST, answers `status`."""
+
+    def __init__(self, status: int = 200):
+        self.status = status
+        self.received: list[tuple[dict, bytes]] = []
+        receiver = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.received.append((dict(self.headers.items()), body))
+                self.send_response(receiver.status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, format, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/dons/stripe/webhook/"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def events(self) -> list[stripe.Event]:
+        """What was received, verified as the site verifies it (raises on a bad signature)."""
+        return [
+            stripe.Webhook.construct_event(body, headers["Stripe-Signature"], SECRET)
+            for headers, body in self.received
+        ]
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def receiver():
+    receiver = Receiver()
+    yield receiver
+    receiver.close()
+
+
+@pytest.fixture
+def paying_double(receiver):
+    """A double of its own that posts payments' events to `receiver`."""
+    with StripeDouble(webhook_url=receiver.url, webhook_secret=SECRET) as double:
+        yield double
+
+
+def pay(url: str, method: str = "POST") -> tuple[int, dict[str, str], str]:
+    """(status, headers, body) of clicking "Payer" on the checkout page at `url`."""
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    try:
+        connection.request(method, parts.path + "/pay")
+        response = connection.getresponse()
+        return response.status, dict(response.getheaders()), response.read().decode()
+    finally:
+        connection.close()
+
+
+def test_paying_a_one_off_session_posts_its_signed_completion_then_redirects(
+    paying_double, receiver
+):
+    client = stripe.StripeClient("sk_test_x", base_addresses={"api": paying_double.url})
+    session = client.v1.checkout.sessions.create(params=donation_params())
+
+    page = get(session.url)[1]
+    assert f'<form method="post" action="/checkout/{session.id}/pay">' in page
+    status, headers, _body = pay(session.url)
+
+    assert status == 303
+    assert headers["Location"] == (
+        f"http://testserver/fonds-impulsion/merci/?session_id={session.id}"
+    )
+    (event,) = receiver.events()
+    assert event.type == "checkout.session.completed"
+    completed = event.data.object
+    assert (completed.id, completed.status, completed.payment_status) == (
+        session.id,
+        "complete",
+        "paid",
+    )
+    assert completed.client_reference_id == "42" and completed.payment_intent.startswith("pi_")
+    assert client.v1.checkout.sessions.retrieve(session.id).payment_status == "paid"
+    request_headers = receiver.received[0][0]
+    assert request_headers["Content-Type"].startswith("application/json")
+    assert [d.ok for d in paying_double.deliveries] == [True]
+
+
+def test_paying_a_subscription_also_posts_the_first_invoice_with_its_metadata(
+    paying_double, receiver
+):
+    client = stripe.StripeClient("sk_test_x", base_addresses={"api": paying_double.url})
+    metadata = {"donation": "8d1c", "campaign": "3"}
+    session = client.v1.checkout.sessions.create(
+        params=donation_params(
+            mode="subscription", metadata=metadata, subscription_data={"metadata": metadata}
+        )
+    )
+
+    assert pay(session.url, method="GET")[0] == 303  # GET works too, for scripts
+
+    completed, invoice_paid = receiver.events()
+    assert completed.type == "checkout.session.completed"
+    subscription_id = completed.data.object.subscription
+    assert subscription_id.startswith("sub_")
+    assert invoice_paid.type == "invoice.paid"
+    invoice = invoice_paid.data.object
+    assert invoice.billing_reason == "subscription_create"
+    assert invoice.amount_paid == session.amount_total == 5000
+    assert invoice.customer == completed.data.object.customer
+    details = invoice.parent.subscription_details
+    assert details.subscription == subscription_id
+    assert details.metadata.to_dict() == metadata
+    assert client.v1.subscriptions.retrieve(subscription_id).metadata.to_dict() == metadata
+
+
+def test_a_refused_delivery_is_shown_and_paying_again_resends_the_same_events(
+    paying_double, receiver
+):
+    client = stripe.StripeClient("sk_test_x", base_addresses={"api": paying_double.url})
+    session = client.v1.checkout.sessions.create(params=donation_params(mode="subscription"))
+    receiver.status = 400  # e.g. the site has another STRIPE_WEBHOOK_SECRET
+
+    status, _headers, page = pay(session.url)
+
+    assert status == 502
+    assert "checkout.session.completed</code> : HTTP 400" in page
+    assert "invoice.paid</code> : HTTP 400" in page
+    assert f'action="/checkout/{session.id}/pay">' in page and "Réessayer" in page
+    receiver.status = 200
+    assert pay(session.url)[0] == 303
+    first, again = receiver.received[:2], receiver.received[2:]
+    assert [json.loads(body)["id"] for _h, body in first] == [
+        json.loads(body)["id"] for _h, body in again
+    ], "a retry is a redelivery: same event ids, recorded once by the site"
+    assert len(paying_double.subscriptions) == 1, "paying twice subscribes once"
+
+
+def test_an_unreachable_site_is_shown_and_never_breaks_the_double(paying_double, receiver):
+    client = stripe.StripeClient("sk_test_x", base_addresses={"api": paying_double.url})
+    session = client.v1.checkout.sessions.create(params=donation_params())
+    receiver.close()
+
+    status, _headers, page = pay(session.url)
+
+    assert status == 502 and "Connection refused" in page
+    (delivery,) = paying_double.deliveries
+    assert not delivery.ok and delivery.status is None
+    assert client.v1.checkout.sessions.retrieve(session.id).status == "complete"
+
+
+def test_without_webhook_url_payer_is_still_a_plain_link_and_pay_is_unknown(client, stripe_double):
+    session = client.v1.checkout.sessions.create(params=donation_params())
+
+    assert "<form" not in get(session.url)[1]
+    assert pay(session.url)[0] == 404
+    assert stripe_double.sessions[session.id]["status"] == "open"
+
+
+def test_webhook_url_and_secret_go_together():
+    with pytest.raises(ValueError, match="together"):
+        StripeDouble(webhook_url="http://127.0.0.1:8000/dons/stripe/webhook/")
+    with pytest.raises(ValueError, match="http"):
+        StripeDouble(webhook_url="file:///etc/passwd", webhook_secret=SECRET)
+
+
+def test_the_command_line_double_says_what_to_export_and_stops_on_ctrl_c(receiver):
+    """`make stripe-double`: a person reads the exports, pays, then presses Ctrl-C."""
+    command = [sys.executable, "-m", "tests.donations.stripe_double", "--port", "0"]
+    command += ["--webhook-url", receiver.url, "--webhook-secret", SECRET]
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO
+    )
+    try:
+        lines = [process.stdout.readline() for _ in range(5)]
+        url = re.search(r"sur (http://127.0.0.1:\d+) ", lines[0]).group(1)
+        client = stripe.StripeClient("sk_test_demo", base_addresses={"api": url})
+        session = client.v1.checkout.sessions.create(params=donation_params())
+        assert pay(session.url)[0] == 303
+        assert [event.type for event in receiver.events()] == ["checkout.session.completed"]
+    finally:
+        process.send_signal(signal.SIGINT)
+        _out, errors = process.communicate(timeout=10)
+
+    assert process.returncode == 0 and "Traceback" not in errors
+    assert "checkout.session.completed" in errors  # each delivery is logged
+    exports = lines[3]
+    assert f"STRIPE_WEBHOOK_SECRET={SECRET} STRIPE_API_BASE={url}" in exports
+    assert f"BASE_URL=http://127.0.0.1:{urlsplit(receiver.url).port}" in exports
+    assert exports.rstrip().endswith("make run") and lines[4] == "Ctrl-C pour arrêter.\n"
+
+
+# End to end: the site's form, the double's "Payer", the site's webhook, the thank-you page
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class Browser:
+    """Keeps cookies, follows no redirect: each step of a donor's visit, checked in turn."""
+
+    def __init__(self):
+        self._opener = urllib.request.build_opener(
+            urllib.request.ProxyHandler({}),
+            urllib.request.HTTPCookieProcessor(CookieJar()),
+            _NoRedirect(),
+        )
+
+    def open(self, url: str, data: dict | None = None) -> tuple[int, dict[str, str], str]:
+        body = urlencode(data).encode() if data is not None else None
+        try:
+            with self._opener.open(url, data=body, timeout=30) as response:
+                return response.status, dict(response.headers.items()), response.read().decode()
+        except urllib.error.HTTPError as answer:
+            with answer:
+                return answer.code, dict(answer.headers.items()), answer.read().decode()
+
+    def give(self, site: str, fields: dict) -> str:
+        """Fill the campaign page's form; returns the checkout page the site sends to."""
+        status, _headers, page = self.open(site + "/fonds-impulsion/")
+        assert status == 200
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        status, headers, body = self.open(
+            site + "/fonds-impulsion/", {**fields, "csrfmiddlewaretoken": token}
+        )
+        assert status == 303, body[:2000]
+        return headers["Location"]
+
+
+@pytest.fixture
+def site_and_double(live_server, transactional_db, settings):
+    """The demo site on the live server, its Stripe settings pointing at a double that
+    posts to the site's own webhook: what `make stripe-double` + `make run` give."""
+    build_demo_site()  # a previous live-server test flushed the database
+    with StripeDouble(
+        webhook_url=live_server.url + "/dons/stripe/webhook/", webhook_secret=SECRET
+    ) as double:
+        settings.STRIPE_SECRET_KEY = "sk_test_demo"
+        settings.STRIPE_WEBHOOK_SECRET = SECRET
+        settings.STRIPE_API_BASE = double.url
+        settings.BASE_URL = live_server.url  # the success URL leads back to this server
+        # Plain HTTP, as `make run` serves it (dev settings): cookies not marked Secure.
+        settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
+        yield live_server.url, double
+
+
+def test_a_50_eur_gift_paid_on_the_double_is_recorded_with_its_certificate(site_and_double):
+    site, double = site_and_double
+    browser = Browser()
+    checkout = browser.give(site, gift())
+    assert checkout.startswith(double.url + "/checkout/cs_test_")
+    assert Donation.objects.get().status == DonationStatus.PENDING
+
+    status, headers, _body = browser.open(checkout + "/pay", {})
+
+    assert status == 303
+    thanks = headers["Location"]
+    assert thanks.startswith(site + "/fonds-impulsion/merci/?session_id=cs_test_")
+    status, _headers, page = browser.open(thanks)
+    assert status == 200 and "Merci Camille" in page and "est bien reçu" in page
+    donation = Donation.objects.get()
+    assert donation.status == DonationStatus.PAID and donation.amount_cents == 5000
+    assert donation.stripe_payment_intent_id.startswith("pi_")
+    assert Receipt.objects.filter(donations=donation).exists()
+    message = next(m for m in mail.outbox if m.to == ["camille@example.org"])
+    assert message.attachments and message.attachments[0][0].endswith(".pdf")
+    assert [(d.event_type, d.status) for d in double.deliveries] == [
+        ("checkout.session.completed", 200)
+    ]
+
+
+def test_a_monthly_company_gift_paid_on_the_double_is_one_gift_and_a_subscription(
+    site_and_double,
+):
+    site, double = site_and_double
+    browser = Browser()
+    checkout = browser.give(site, gift(**COMPANY))
+
+    status, headers, _body = browser.open(checkout + "/pay", {})
+
+    assert status == 303
+    status, _headers, page = browser.open(headers["Location"])
+    assert status == 200 and "par mois est en place" in page
+    donation = Donation.objects.get()
+    assert donation.status == DonationStatus.PAID and donation.amount_cents == 100_000
+    (sub_id,) = double.subscriptions
+    subscription = Subscription.objects.get(stripe_subscription_id=sub_id)
+    assert donation.subscription == subscription and donation.stripe_invoice_id.startswith("in_")
+    assert subscription.company_name == "Lunetterie Jurassienne SAS"
+    assert [(d.event_type, d.status) for d in double.deliveries] == [
+        ("checkout.session.completed", 200),
+        ("invoice.paid", 200),
+    ]
+    assert set(StripeEvent.objects.values_list("type", flat=True)) == {
+        "checkout.session.completed",
+        "invoice.paid",
+    }
