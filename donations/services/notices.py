@@ -36,3 +36,20 @@ def monthly_payment_failed(subscription: Subscription) -> None:
             "link": link_for(subscription.email),
         },
     )
+
+
+def monthly_started(donation: Donation) -> None:
+    """The first month of a monthly gift is paid: thank the donor, say when the receipt
+    comes (one a year, in January) and how to change or stop the gift."""
+    queue_email(
+        kind="donations.monthly_started",
+        about=donation,
+        to=donation.email,
+        subject=_("Merci : votre don mensuel au fonds d'impulsion est en place"),
+        template="donations/emails/monthly_started",
+        context={
+            "donation": donation,
+            "amount": format_eur(donation.amount_cents),
+            "link": link_for(donation.email),
+        },
+    )

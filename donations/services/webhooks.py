@@ -167,7 +167,11 @@ def session_completed(session: dict) -> str:
         _ensure_subscription(donation, _id(session["subscription"]), _id(session.get("customer")))
     paid = session.get("payment_status") in ("paid", "no_payment_required")
     status = DonationStatus.PAID if paid else DonationStatus.PROCESSING
-    return f"{status}" if _advance(donation, status) else f"kept {donation.status}"
+    if not _advance(donation, status):
+        return f"kept {donation.status}"
+    if status == DonationStatus.PAID and donation.frequency == Frequency.MONTHLY:
+        notices.monthly_started(donation)
+    return f"{status}"
 
 
 @handles("checkout.session.async_payment_succeeded")
@@ -252,7 +256,8 @@ def invoice_paid(invoice: dict) -> str:
             first.save(
                 update_fields=["stripe_invoice_id", "stripe_charge_id", "stripe_payment_intent_id"]
             )
-            _advance(first, DonationStatus.PAID)
+            if _advance(first, DonationStatus.PAID):
+                notices.monthly_started(first)
             return "first month paid"
     if subscription is None:
         return "unknown subscription"

@@ -333,6 +333,9 @@ def test_a_monthly_gift_counts_its_first_month_once_then_each_renewal(
     deliver(client, make_event("invoice.paid", first_invoice))
     deliver(client, make_event("checkout.session.completed", completed))
     assert Donation.objects.filter(status=DonationStatus.PAID).count() == 1
+    started = OutboxEmail.objects.filter(kind="donations.monthly_started")
+    assert [email.to for email in started] == ["compta@lunetterie.example"], "thanked once"
+    assert "1\u202f000 € par mois" in started.get().body_text
     subscription = Subscription.objects.get(stripe_subscription_id=subscription_id)
     assert subscription.company_name == "Lunetterie Jurassienne SAS"
 
