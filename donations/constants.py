@@ -11,6 +11,24 @@ MIN_AMOUNT_CENTS = 500  # 5 EUR: below, card fees eat the gift and card testers 
 DEFAULT_MAX_AMOUNT_CENTS = 1_000_000  # 10,000 EUR online; more by transfer, with the team
 NAME_MAX, COMPANY_MAX, ADDRESS_MAX, CITY_MAX = 120, 200, 200, 100
 
+# Who gives (donations.models.DonorFields): what the form asks, a receipt carries, a
+# monthly gift copies from its first month to each renewal.
+DONOR_FIELDS = (
+    "donor_type",
+    "first_name",
+    "last_name",
+    "company_name",
+    "legal_form",
+    "siren",
+    "email",
+    "address_line1",
+    "address_line2",
+    "postal_code",
+    "city",
+    "country",
+    "recognition",
+)
+
 # French tax reductions (to confirm with the cooperative's accountant; FACTS.md).
 INDIVIDUAL_RATE = 66  # % of the gift, within 20 % of taxable income (art. 200 CGI)
 INDIVIDUAL_INCOME_CAP = 20  # %

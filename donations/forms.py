@@ -10,6 +10,7 @@ from donations.constants import (
     ADDRESS_MAX,
     CITY_MAX,
     COMPANY_MAX,
+    DONOR_FIELDS,
     MIN_AMOUNT_CENTS,
     NAME_MAX,
     DonorType,
@@ -267,23 +268,7 @@ class DonationForm(ErrorSummaryMixin, forms.Form):
     def donation_fields(self) -> dict:
         """What `services.checkout.record_pending_donation` takes."""
         data = self.cleaned_data
-        names = (
-            "donor_type",
-            "first_name",
-            "last_name",
-            "company_name",
-            "legal_form",
-            "siren",
-            "email",
-            "address_line1",
-            "address_line2",
-            "postal_code",
-            "city",
-            "country",
-            "recognition",
-            "newsletter",
-        )
-        fields = {name: data.get(name) or "" for name in names}
+        fields = {name: data.get(name) or "" for name in DONOR_FIELDS}
         fields["newsletter"] = bool(data.get("newsletter"))
         fields["earmark"] = data.get("earmark")
         return {
@@ -300,24 +285,7 @@ class DonationForm(ErrorSummaryMixin, forms.Form):
             "amount_monthly" if donation.frequency == Frequency.MONTHLY else "amount_once"
         )
         initial = {
-            name: getattr(donation, name)
-            for name in (
-                "frequency",
-                "donor_type",
-                "company_name",
-                "legal_form",
-                "siren",
-                "first_name",
-                "last_name",
-                "email",
-                "address_line1",
-                "address_line2",
-                "postal_code",
-                "city",
-                "country",
-                "recognition",
-                "newsletter",
-            )
+            name: getattr(donation, name) for name in (*DONOR_FIELDS, "frequency", "newsletter")
         }
         initial[amount_field] = OTHER
         initial["other_amount"] = euros or f"{donation.amount_cents / 100:.2f}".replace(".", ",")

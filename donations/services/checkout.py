@@ -12,28 +12,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from donations import stripe_api
-from donations.constants import CURRENCY, MIN_AMOUNT_CENTS, DonationStatus, Frequency
+from donations.constants import (
+    CURRENCY,
+    DONOR_FIELDS,
+    MIN_AMOUNT_CENTS,
+    DonationStatus,
+    Frequency,
+)
 from donations.models import Donation, DonationPage
 from donations.services.receipts import issuer_for
 from home.links import absolute_url
 
 logger = logging.getLogger(__name__)
-
-DONOR_FIELDS = (
-    "donor_type",
-    "first_name",
-    "last_name",
-    "company_name",
-    "legal_form",
-    "siren",
-    "email",
-    "address_line1",
-    "address_line2",
-    "postal_code",
-    "city",
-    "country",
-    "recognition",
-)
 
 
 class AmountOutOfBounds(ValueError):

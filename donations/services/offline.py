@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
-from donations.constants import Channel, DonationStatus, Frequency
+from donations.constants import DONOR_FIELDS, Channel, DonationStatus, Frequency
 from donations.models import Donation, DonationPage
 from donations.services import receipts
 from donations.tasks import issue_receipt
@@ -22,20 +22,8 @@ from donations.tasks import issue_receipt
 OFFLINE_CHANNELS = (Channel.CHEQUE, Channel.TRANSFER, Channel.CASH)
 
 # What staff may give besides the amount, the channel and the date.
-DONOR_FIELDS = (
-    "donor_type",
-    "first_name",
-    "last_name",
-    "company_name",
-    "legal_form",
-    "siren",
-    "email",
-    "address_line1",
-    "address_line2",
-    "postal_code",
-    "city",
-    "country",
-    "recognition",
+OFFLINE_FIELDS = (
+    *DONOR_FIELDS,
     "logo",
     "earmark",
     "newsletter",
@@ -62,7 +50,7 @@ def record_offline_gift(
     """Record a gift received by cheque, transfer or cash: paid at once (it counts toward
     the goal), its receipt issued after commit. Raises ValidationError (French messages,
     by field) and records nothing when a value is wrong."""
-    unknown = set(donor_fields) - set(DONOR_FIELDS)
+    unknown = set(donor_fields) - set(OFFLINE_FIELDS)
     if unknown:
         raise TypeError(f"record_offline_gift() got unexpected fields: {sorted(unknown)}")
     errors = {}

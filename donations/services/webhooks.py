@@ -14,7 +14,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from donations.constants import STATUS_RANK, DonationStatus, Frequency, SubscriptionStatus
+from donations.constants import (
+    DONOR_FIELDS,
+    STATUS_RANK,
+    DonationStatus,
+    Frequency,
+    SubscriptionStatus,
+)
 from donations.models import Donation, StripeEvent, Subscription
 from donations.services import notices, receipts, refunds
 from donations.tasks import issue_receipt
@@ -113,30 +119,13 @@ def _ensure_subscription(donation: Donation, subscription_id: str, customer: str
             "page": donation.page,
             "amount_cents": donation.amount_cents,
             "earmark": donation.earmark,
-            **{name: getattr(donation, name) for name in _DONOR_FIELDS},
+            **{name: getattr(donation, name) for name in DONOR_FIELDS},
         },
     )
     if donation.subscription_id != subscription.pk:
         donation.subscription = subscription
         donation.save(update_fields=["subscription"])
     return subscription
-
-
-_DONOR_FIELDS = (
-    "donor_type",
-    "first_name",
-    "last_name",
-    "company_name",
-    "legal_form",
-    "siren",
-    "email",
-    "address_line1",
-    "address_line2",
-    "postal_code",
-    "city",
-    "country",
-    "recognition",
-)
 
 
 def _id(value) -> str:
@@ -277,7 +266,7 @@ def invoice_paid(invoice: dict) -> str:
         stripe_charge_id=_id(invoice.get("charge")),
         stripe_payment_intent_id=_invoice_payment_intent(invoice),
         status=DonationStatus.PENDING,
-        **{name: getattr(subscription, name) for name in _DONOR_FIELDS},
+        **{name: getattr(subscription, name) for name in DONOR_FIELDS},
     )
     renewal.save()
     _advance(renewal, DonationStatus.PAID)
