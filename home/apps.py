@@ -6,6 +6,6 @@ class HomeConfig(AppConfig):
     verbose_name = "Site et actualités"
 
     def ready(self):
-        from home import signals
+        from home import checks, signals  # noqa: F401 (checks register themselves)
 
         signals.connect()

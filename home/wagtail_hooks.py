@@ -1,21 +1,24 @@
-"""Admin screens of the base app: the site's outbox ("Courriels")."""
+"""Admin screens of the base app: the site's outbox ("Courriels") and the document
+download log ("Téléchargements")."""
 
 import django_filters
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.models import Collection
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from home.exports import SafeExportMixin
-from home.models import OutboxEmail
+from home.models import Document, DocumentDownload, OutboxEmail
 
 
 class ReadOnlyPolicy(ModelPermissionPolicy):
-    """Emails are written by the apps only: staff may look, never add, change or delete."""
+    """Written by the apps only (emails, downloads): staff may look, never add, change or delete."""
 
     def user_has_permission(self, user, action):
         if action in ("add", "change", "delete"):
@@ -110,3 +113,97 @@ register_permission_policy(OutboxEmail, ReadOnlyPolicy(OutboxEmail))
 @hooks.register("register_admin_viewset")
 def register_outbox_viewset():
     return OutboxViewSet("outbox")
+
+
+def _downloaders(request):
+    """The users who downloaded something: the user filter lists no one else."""
+    downloads = DocumentDownload.objects.filter(user__isnull=False).values("user")
+    return get_user_model().objects.filter(pk__in=downloads).order_by("username")
+
+
+class DocumentDownloadFilterSet(WagtailFilterSet):
+    downloaded_at = django_filters.DateFromToRangeFilter(
+        label=_("Téléchargé entre"), widget=DateRangePickerWidget
+    )
+    document = django_filters.ModelChoiceFilter(
+        label=_("Document"), queryset=Document.objects.order_by("title")
+    )
+    collection = django_filters.ModelChoiceFilter(
+        label=_("Collection"), field_name="document__collection", queryset=Collection.objects.all()
+    )
+    user = django_filters.ModelChoiceFilter(label=_("Utilisateur"), queryset=_downloaders)
+
+    class Meta:
+        model = DocumentDownload
+        fields = ["range_request"]
+
+
+class DocumentDownloadIndexView(SafeExportMixin, IndexView):
+    def get_base_queryset(self):
+        # The export reads the user's name and email: one join, not one query a row.
+        return super().get_base_queryset().select_related("user")
+
+
+class DocumentDownloadViewSet(ModelViewSet):
+    """Who downloaded which document, when and from where (home.documents.serve logs it).
+
+    Read-only: the log is written by the serve view, never here. Staff filter it by
+    document, collection (the AG pack), user and date, and export it.
+    """
+
+    model = DocumentDownload
+    icon = "download"
+    menu_label = _("Téléchargements")
+    menu_order = 910
+    add_to_admin_menu = False
+    add_to_settings_menu = True
+    index_view_class = DocumentDownloadIndexView
+    inspect_view_enabled = True
+    inspect_view_fields = [
+        "downloaded_at",
+        "document_title",
+        "document",
+        "username",
+        "ip_address",
+        "range_request",
+    ]
+    list_display = [
+        DateColumn("downloaded_at", label=_("Téléchargé le")),
+        Column("document_title", label=_("Document"), accessor="document_title"),
+        Column("who", label=_("Qui"), accessor="who"),
+        "ip_address",
+        "range_request",
+    ]
+    filterset_class = DocumentDownloadFilterSet
+    search_fields = ["document_title", "username"]
+    search_backend_name = None
+    list_export = [
+        "downloaded_at",
+        "document_id",
+        "document_title",
+        "who",
+        "user.get_full_name",
+        "user.email",
+        "ip_address",
+        "range_request",
+    ]
+    export_headings = {
+        "downloaded_at": _("Téléchargé le"),
+        "document_id": _("N° du document"),
+        "document_title": _("Document"),
+        "who": _("Identifiant"),
+        "user.get_full_name": _("Nom"),
+        "user.email": _("Courriel"),
+        "ip_address": _("Adresse IP"),
+        "range_request": _("Requête partielle"),
+    }
+    export_filename = "telechargements"
+    form_fields = ["document_title"]  # never offered: ReadOnlyPolicy allows no add nor change
+
+
+register_permission_policy(DocumentDownload, ReadOnlyPolicy(DocumentDownload))
+
+
+@hooks.register("register_admin_viewset")
+def register_document_download_viewset():
+    return DocumentDownloadViewSet("document_downloads")

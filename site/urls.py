@@ -1,16 +1,25 @@
 from django.conf import settings
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from home import documents as home_documents
 from home import views as home_views
 
 # Staff work in Wagtail's admin only: Django's own admin is not served.
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
+    # Documents are served by home.documents.serve only (privacy, streaming, Range, log):
+    # it takes Wagtail's serve route; the rest of Wagtail's document URLs follow.
+    re_path(r"^documents/(\d+)/(.*)$", home_documents.serve, name="document_serve"),
     path("documents/", include(wagtaildocs_urls)),
+    # Where Wagtail's default model stored documents: never served, whatever is there.
+    re_path(
+        rf"^{settings.MEDIA_URL.strip('/')}/{home_documents.PRIVATE_MEDIA_FOLDER}/(?P<path>.*)$",
+        home_documents.refuse_private_media,
+    ),
     path("recherche/", home_views.search, name="search"),
     path("dons/", include("donations.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": home_views.SITEMAPS}, name="sitemap"),
@@ -20,7 +29,13 @@ urlpatterns = [
 if settings.DEBUG or getattr(settings, "SERVE_MEDIA", False):
     from django.conf.urls.static import static
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    # Images only: documents are not under MEDIA_ROOT (see home.storage), and the view
+    # refuses MEDIA_ROOT/documents/ even through `..`.
+    urlpatterns += static(
+        settings.MEDIA_URL,
+        view=home_documents.serve_public_media,
+        document_root=settings.MEDIA_ROOT,
+    )
 
 urlpatterns += [path("", include(wagtail_urls))]
 

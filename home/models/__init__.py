@@ -1,5 +1,6 @@
-"""Models of the base app: pages, site settings and the site's one outbox."""
+"""Models of the base app: pages, site settings, the site's one outbox, private documents."""
 
+from home.models.documents import Document, DocumentDownload
 from home.models.outbox import OutboxEmail
 from home.models.pages import (
     HomePage,
@@ -15,6 +16,8 @@ from home.models.pages import (
 from home.models.settings import OrganisationSettings
 
 __all__ = [
+    "Document",
+    "DocumentDownload",
     "HomePage",
     "HomePageFeaturedPage",
     "KeyFigure",
