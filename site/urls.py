@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
@@ -22,6 +23,10 @@ urlpatterns = [
     ),
     path("recherche/", home_views.search, name="search"),
     path("dons/", include("donations.urls")),
+    # Accounts: login, logout, passwords, invitations, two-factor (extranet/urls.py).
+    path("compte/", include("extranet.urls")),
+    # Wagtail's own front-end login form: the site has one, at LOGIN_URL.
+    path("_util/login/", RedirectView.as_view(url=settings.LOGIN_URL, query_string=True)),
     path("sitemap.xml", sitemap, {"sitemaps": home_views.SITEMAPS}, name="sitemap"),
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
 ]

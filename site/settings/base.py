@@ -48,8 +48,11 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_tasks_db",
-    # Failed logins on every login form (Wagtail's admin, later the extranet).
+    # Failed logins on every login form (Wagtail's admin, the accounts of /compte/).
     "axes",
+    # Two-factor authentication by TOTP (extranet/services/accounts.py).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     # No django.contrib.admin: staff use Wagtail's admin only (nothing here needs
     # Django's; the admin classes of django-tasks-db and axes are never loaded).
     "django.contrib.auth",
@@ -71,6 +74,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): has this session given a two-factor code?
+    "django_otp.middleware.OTPMiddleware",
+    # An account with an authenticator gives its code before anything else; accounts
+    # that can open the admin must have one (OTP_REQUIRED_FOR_STAFF).
+    "extranet.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -156,6 +164,23 @@ AXES_LOCKOUT_TEMPLATE = "errors/lockout.html"
 # Failures are kept for the cool-off only; successful logins are not logged by address.
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False  # no banner at each start; lockouts are still logged as warnings
+
+# Accounts (extranet/urls.py, under /compte/). Wagtail's page privacy sends visitors to
+# WAGTAIL_FRONTEND_LOGIN_URL (its own /_util/login/ otherwise); its admin keeps its own
+# login page (WAGTAILADMIN_LOGIN_URL is left to Wagtail).
+LOGIN_URL = "/compte/connexion/"
+WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
+LOGIN_REDIRECT_URL = "/extranet/"
+# Invitation and password-reset links (signed tokens, no table) work once, this long.
+PASSWORD_RESET_TIMEOUT = env.get_int("INVITATION_DAYS", 7) * 24 * 3600
+# Staff reset their password at /compte/mot-de-passe/oubli/, whose email goes through the
+# outbox and is rate-limited; Wagtail's admin form would send it directly.
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+# Staff who can open Wagtail's admin must give a TOTP code after their password. Only
+# `make run` (dev settings) switches it off, so the demo admin needs no phone app.
+OTP_REQUIRED_FOR_STAFF = env.get_bool("OTP_REQUIRED_FOR_STAFF", True)
+OTP_TOTP_ISSUER = "Clus'Ter Jura"
+SESSION_COOKIE_HTTPONLY = True
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -5,6 +5,9 @@ import os
 os.environ.setdefault("SECRET_KEY", "dev-only-insecure-key-never-use-in-production")
 os.environ.setdefault("DEBUG", "true")
 os.environ.setdefault("SECURE_COOKIES", "false")
+# The demo admin of `make run` logs in without a phone app; OTP_REQUIRED_FOR_STAFF=true
+# make run tries the production behaviour.
+os.environ.setdefault("OTP_REQUIRED_FOR_STAFF", "false")
 
 from .base import *  # noqa: E402,F403
 

@@ -31,6 +31,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F
 # refuses: the throttle is switched on by the tests that check it
 # (tests/home/test_login_throttle.py), with the production AXES_* settings above.
 AXES_ENABLED = False
+# Tests log staff into the admin with Client.force_login, which gives no two-factor
+# code: the requirement is switched on by the tests that check it
+# (tests/extranet/test_accounts.py), with the production default above.
+OTP_REQUIRED_FOR_STAFF = False
 
 # SQLite's test database is a file, not memory: live-server tests then get one
 # connection per thread, as under gunicorn (an in-memory database is one connection

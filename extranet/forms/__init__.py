@@ -1,0 +1,1 @@
+"""The extranet's forms, one module per sub-area (accounts, associates...)."""

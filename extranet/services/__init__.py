@@ -1,0 +1,1 @@
+"""The extranet's services, one module per sub-area (accounts, associates...)."""

@@ -1,0 +1,1 @@
+"""The extranet's views, one module per sub-area (accounts, associates...)."""
