@@ -6,6 +6,7 @@ creates it twice. Any failure to reach or use Stripe becomes `PaymentUnavailable
 which views turn into a kind French message (and pending gifts stay pending).
 """
 
+import functools
 import json
 import logging
 
@@ -30,10 +31,17 @@ def is_configured() -> bool:
 def client() -> stripe.StripeClient:
     if not is_configured():
         raise NotConfigured("STRIPE_SECRET_KEY is not set")
+    return _client(settings.STRIPE_SECRET_KEY, settings.STRIPE_API_BASE)
+
+
+@functools.lru_cache(maxsize=4)
+def _client(secret_key: str, api_base: str) -> stripe.StripeClient:
+    """One client per key and address, kept for the process: it keeps its HTTP
+    connections open (a new client per call opened a new connection each time)."""
     options = {"max_network_retries": 1}
-    if settings.STRIPE_API_BASE:
-        options["base_addresses"] = {"api": settings.STRIPE_API_BASE}
-    return stripe.StripeClient(settings.STRIPE_SECRET_KEY, **options)
+    if api_base:
+        options["base_addresses"] = {"api": api_base}
+    return stripe.StripeClient(secret_key, **options)
 
 
 def _call(what: str, function, *args, **kwargs):

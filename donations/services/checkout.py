@@ -51,7 +51,10 @@ def record_pending_donation(
             if name in (*DONOR_FIELDS, "earmark", "newsletter")
         },
     )
-    donation.full_clean()
+    # The links (campaign, issuer, earmark) are rows just read, and public_id a fresh
+    # uuid4 under a unique constraint: validating them again would cost 4 queries on
+    # the path of every gift (bench/donations.py).
+    donation.full_clean(exclude=["page", "issuer", "earmark"], validate_unique=False)
     donation.save()
     return donation
 
