@@ -37,3 +37,50 @@ def refuse_logged_in_visitors_outside_the_group(page, request, serve_args, serve
             add_never_cache_headers(response)
             return response
     return None
+
+
+# --- membership, private pages and notices (associates, general assemblies) ----------
+# The admin's "Associés" menu (extranet.viewsets); extranet pages kept private when
+# moved or copied (created ones restrict themselves, ExtranetPageMixin); a fail-safe
+# that serves no extranet page left without any restriction; the associates told when
+# a general assembly is published or gets documents (extranet.tasks, after commit).
+
+from django.http import Http404  # noqa: E402
+from wagtail.permissions import register_permission_policy  # noqa: E402
+
+from extranet import tasks as extranet_tasks  # noqa: E402
+from extranet import viewsets as extranet_viewsets  # noqa: E402
+from extranet.models import ExtranetPageMixin, GeneralAssemblyPage  # noqa: E402
+from extranet.services import privacy as extranet_privacy  # noqa: E402
+
+for _model, _policy in extranet_viewsets.POLICIES.items():
+    register_permission_policy(_model, _policy)
+
+
+@hooks.register("register_admin_viewset")
+def register_associates_viewsets():
+    return extranet_viewsets.AssociatesGroup()
+
+
+@hooks.register("before_serve_page", order=-100)
+def refuse_unrestricted_extranet_page(page, request, serve_args, serve_kwargs):
+    """An extranet page that lost every restriction (the privacy set to public by
+    mistake) is served to nobody until it is restricted again."""
+    if isinstance(page, ExtranetPageMixin) and not page.get_view_restrictions().exists():
+        raise Http404
+
+
+@hooks.register("after_move_page")
+def keep_moved_extranet_pages_private(request, page):
+    extranet_privacy.ensure_tree_restricted(page)
+
+
+@hooks.register("after_copy_page")
+def keep_copied_extranet_pages_private(request, page, new_page):
+    extranet_privacy.ensure_tree_restricted(new_page)
+
+
+@hooks.register("after_publish_page")
+def notify_associates_of_assembly(request, page):
+    if isinstance(page.specific, GeneralAssemblyPage):
+        extranet_tasks.notify_assembly_after_commit(page.pk)

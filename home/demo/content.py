@@ -189,6 +189,7 @@ def _link_home(home: HomePage) -> None:
             ("appels-a-idees", "Proposer une idée", "Une idée pour le territoire ?"),
             ("fonds-impulsion", "Soutenir le fonds d'impulsion", "Financer l'expérimentation"),
             ("projets", "Découvrir les projets", "Ce qui est né du cluster"),
+            ("extranet", "Accéder à l'extranet", "Espace des associés"),
         ]
         children = {page.slug: page for page in home.get_children()}
         home.calls_to_action = [

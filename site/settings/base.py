@@ -278,6 +278,10 @@ TRUSTED_PROXY_COUNT = env.get_int("TRUSTED_PROXY_COUNT", 0)
 STRIPE_SECRET_KEY = env.get_str("STRIPE_SECRET_KEY", "")
 STRIPE_WEBHOOK_SECRET = env.get_str("STRIPE_WEBHOOK_SECRET", "")
 STRIPE_API_BASE = env.get_str("STRIPE_API_BASE", "")
+
+# The demo loader creates the extranet's demo accounts (associe1..3, visiteur) only
+# with DEBUG on, or when this says so explicitly: never by accident in production.
+DEMO_USERS = env.get_bool("DEMO_USERS", False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "SAMEORIGIN"
