@@ -1,7 +1,5 @@
 """The gift form of the campaign page (the rules live in donations.services)."""
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-
 from django import forms
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +18,7 @@ from donations.constants import (
 from donations.models.donations import format_eur
 from home.abuse import HONEYPOT_FIELD
 from home.forms import ErrorSummaryMixin, HoneypotField, PublicEmailField, PublicTextField
+from home.money import parse_euros
 
 OTHER = "autre"
 COUNTRIES = [
@@ -42,21 +41,6 @@ def siren_is_valid(siren: str) -> bool:
         digit = int(char) * (2 if index % 2 else 1)
         total += digit - 9 if digit > 9 else digit
     return total % 10 == 0
-
-
-def euros_to_cents(text: str) -> int | None:
-    """ "50", "50,5", "1 000,00 €" -> cents; None when it is not an amount."""
-    cleaned = str(text).replace("€", "").replace("\u202f", "").replace("\xa0", "").replace(" ", "")
-    cleaned = cleaned.replace(",", ".")
-    if not cleaned or len(cleaned) > 12:
-        return None
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        return None
-    if not value.is_finite() or value <= 0:
-        return None
-    return int((value * 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
 
 
 class DonationForm(ErrorSummaryMixin, forms.Form):
@@ -224,7 +208,7 @@ class DonationForm(ErrorSummaryMixin, forms.Form):
         choice = cleaned.get("amount_monthly" if frequency == Frequency.MONTHLY else "amount_once")
         other = (cleaned.get("other_amount") or "").strip()
         if other or choice == OTHER:
-            cents = euros_to_cents(other)
+            cents = parse_euros(other)
             if cents is None:
                 self.add_error(
                     "other_amount",

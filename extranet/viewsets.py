@@ -8,13 +8,10 @@ from the admin: a mistake is corrected by editing, or by a counter-movement; an
 associate who leaves is marked "sorti".
 """
 
-from decimal import Decimal, InvalidOperation
-
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.functional import cached_property
@@ -33,63 +30,14 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import AdminDateInput
 from wagtail.admin.widgets.button import HeaderButton, ListingButton
-from wagtail.coreutils import multigetattr
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from extranet.constants import IMPORT_MAX_BYTES, AssociateStatus, Instrument
 from extranet.models import Associate, College, HoldingMovement, format_euros
 from extranet.services import membership
-from home.exports import SafeExportMixin
-
-SEARCH_WORDS_MAX = 8
-
-
-# --- amounts in euros ---------------------------------------------------------------
-
-
-def euros_text(cents) -> str:
-    """5000 -> "50,00" (what an amount field shows again)."""
-    if cents in (None, ""):
-        return ""
-    cents = int(cents)
-    return f"{cents // 100},{cents % 100:02d}"
-
-
-def cents_to_euros(cents) -> Decimal | None:
-    """A number a spreadsheet adds up: 5000 -> Decimal("50.00")."""
-    if cents is None:
-        return None
-    return (Decimal(int(cents)) / 100).quantize(Decimal("0.01"))
-
-
-class EurosField(forms.CharField):
-    """A model field in cents, typed in euros ("50", "50,5", "1 000,00 €")."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 16)
-        kwargs.setdefault(
-            "widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
-        )
-        super().__init__(**kwargs)
-
-    def prepare_value(self, value):
-        return euros_text(value) if isinstance(value, int) else value
-
-    def clean(self, value):
-        value = super().clean(value)
-        if value in self.empty_values:
-            return None
-        text = "".join(value.split()).replace("€", "").replace(",", ".")
-        try:
-            amount = Decimal(text)
-        except InvalidOperation:
-            amount = None
-        if amount is None or amount <= 0 or amount != amount.quantize(Decimal("0.01")):
-            raise ValidationError(
-                _("Indiquez un montant en euros, par exemple 150 ou 150,50."), code="invalid"
-            )
-        return int(amount * 100)
-
+from home.exports import EuroExportMixin
+from home.forms import EurosField
+from home.viewsets import WordSearchMixin
 
 # --- permissions --------------------------------------------------------------------
 
@@ -127,41 +75,6 @@ class ServiceErrorsMixin:
             else:
                 form.add_error(None, error)
             return self.form_invalid(form)
-
-
-class WordSearchMixin:
-    """Every word must be found in one of `search_fields` ("Camille Martin" finds her
-    although first and last names are two columns); personal data stays out of the
-    search index."""
-
-    def search_queryset(self, queryset):
-        if not self.is_searching:
-            return queryset
-        query = Q()
-        for word in self.search_query.split()[:SEARCH_WORDS_MAX]:
-            any_field = Q()
-            for name in self.search_fields:
-                any_field |= Q(**{f"{name}__icontains": word})
-            query &= any_field
-        return queryset.filter(query)
-
-
-class EuroExportMixin(SafeExportMixin):
-    """Safe exports whose `euro_columns` (export name -> attribute in cents) are euros."""
-
-    euro_columns: dict[str, str] = {}
-
-    def to_row_dict(self, item):
-        row = {}
-        for name in self.list_export:
-            if name in self.euro_columns:
-                row[name] = cents_to_euros(multigetattr(item, self.euro_columns[name]))
-                continue
-            head, _dot, rest = name.partition(".")
-            row[name] = (
-                "" if rest and getattr(item, head, None) is None else multigetattr(item, name)
-            )
-        return row
 
 
 # --- colleges -----------------------------------------------------------------------

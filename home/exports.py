@@ -11,6 +11,8 @@ import re
 
 from wagtail.coreutils import multigetattr
 
+from home.money import cents_to_euros
+
 _FORMULA_START = re.compile(r"^[=@\t\r]|^[+\-](?![\d\s().,\-]*$)")
 
 
@@ -29,12 +31,23 @@ class SafeExportMixin:
         return neutralise_formula(value)
 
     def to_row_dict(self, item):
+        return {field: self.export_cell(item, field) for field in self.list_export}
+
+    def export_cell(self, item, field):
         """An empty cell when a dotted path crosses an empty link (an idea without a theme)."""
-        row = {}
-        for field in self.list_export:
-            head, _, rest = field.partition(".")
-            if rest and getattr(item, head, None) is None:
-                row[field] = ""
-            else:
-                row[field] = multigetattr(item, field)
-        return row
+        head, _, rest = field.partition(".")
+        if rest and getattr(item, head, None) is None:
+            return ""
+        return multigetattr(item, field)
+
+
+class EuroExportMixin(SafeExportMixin):
+    """Safe exports whose `euro_columns` (export name -> the attribute in cents) are
+    written in euros, as numbers a spreadsheet adds up, never in cents."""
+
+    euro_columns: dict[str, str] = {}
+
+    def export_cell(self, item, field):
+        if field in self.euro_columns:
+            return cents_to_euros(multigetattr(item, self.euro_columns[field]))
+        return super().export_cell(item, field)

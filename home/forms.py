@@ -11,6 +11,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from home import abuse
+from home.money import euros_input, parse_euros
 from home.text import clean_text, normalize_email
 
 
@@ -66,3 +67,31 @@ class ErrorSummaryMixin:
                 multiple = isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple)
                 items.append((f"id_{name}_0" if multiple else f"id_{name}", str(error)))
         return items
+
+
+class EurosField(forms.CharField):
+    """A model field in cents, typed in euros ("50", "50,5", "1 000,00 €") by staff."""
+
+    def __init__(self, *, allow_zero: bool = False, **kwargs):
+        self.allow_zero = allow_zero
+        kwargs.setdefault("max_length", 16)
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+        )
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        return euros_input(value) if isinstance(value, int) else value
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value in self.empty_values:
+            return None
+        if self.allow_zero and "".join(value.replace("€", "").split()) in {"0", "0,00", "0.00"}:
+            return 0
+        cents = parse_euros(value, exact=True)
+        if cents is None:
+            raise forms.ValidationError(
+                _("Indiquez un montant en euros, par exemple 150 ou 150,50."), code="invalid"
+            )
+        return cents

@@ -26,14 +26,7 @@ from donations.constants import (
     SubscriptionStatus,
 )
 from donations.models.issuers import ReceiptIssuer, siren_validator
-
-
-def format_eur(cents: int) -> str:
-    """1234567 -> "12 345,67" (narrow no-break space between thousands, French comma)."""
-    euros, rest = divmod(int(cents), 100)
-    grouped = f"{euros:,}".replace(",", "\u202f")
-    return f"{grouped},{rest:02d}" if rest else grouped
-
+from home.money import format_eur
 
 postal_code_validator = RegexValidator(
     r"^[0-9A-Za-z \-]{3,10}$", _("Saisissez un code postal, par exemple 39000.")

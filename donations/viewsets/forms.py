@@ -16,44 +16,13 @@ from donations.constants import (
     DonorType,
     Recognition,
 )
-from donations.forms import COUNTRIES, euros_to_cents, siren_is_valid
+from donations.forms import COUNTRIES, siren_is_valid
 from donations.models import DonationPage
 from donations.models.donations import format_eur
 from donations.services.offline import OFFLINE_CHANNELS
-from home.forms import PublicEmailField, PublicTextField
+from home.forms import EurosField, PublicEmailField, PublicTextField
+from home.money import euros_input
 from projects.models import ProjectPage
-
-
-def euros_text(cents: int | None) -> str:
-    """5000 -> "50,00" (what an amount field shows again)."""
-    if cents is None:
-        return ""
-    return f"{cents // 100},{cents % 100:02d}"
-
-
-class EurosField(forms.CharField):
-    """An amount typed in euros ("50", "50,5", "1 000,00 €"), cleaned to integer cents."""
-
-    def __init__(self, *, allow_zero: bool = False, **kwargs):
-        self.allow_zero = allow_zero
-        kwargs.setdefault("max_length", 16)
-        kwargs.setdefault(
-            "widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
-        )
-        super().__init__(**kwargs)
-
-    def clean(self, value):
-        value = super().clean(value)
-        if value in self.empty_values:
-            return None
-        if self.allow_zero and value.strip() in {"0", "0,00", "0.00", "0 €"}:
-            return 0
-        cents = euros_to_cents(value)
-        if cents is None:
-            raise forms.ValidationError(
-                _("Indiquez un montant en euros, par exemple 150 ou 150,50."), code="invalid"
-            )
-        return cents
 
 
 class OfflineGiftForm(forms.Form):
@@ -234,8 +203,8 @@ class AllocationForm(WagtailAdminModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.initial.setdefault("committed", euros_text(self.instance.committed_cents))
-            self.initial.setdefault("paid", euros_text(self.instance.paid_cents))
+            self.initial.setdefault("committed", euros_input(self.instance.committed_cents))
+            self.initial.setdefault("paid", euros_input(self.instance.paid_cents))
 
     def clean(self):
         cleaned = super().clean()

@@ -27,16 +27,7 @@ from extranet.constants import (
     Instrument,
     MovementKind,
 )
-
-
-def format_euros(cents: int | None) -> str:
-    """123456 -> "1 234,56 €", 5000 -> "50 €" (a narrow no-break space between thousands)."""
-    if cents is None:
-        return ""
-    sign = "-" if cents < 0 else ""
-    euros, rest = divmod(abs(int(cents)), 100)
-    whole = f"{euros:,}".replace(",", "\u202f")
-    return f"{sign}{whole} €" if not rest else f"{sign}{whole},{rest:02d} €"
+from home.money import format_euros
 
 
 class College(models.Model):
