@@ -10,7 +10,6 @@ associate who leaves is marked "sorti".
 
 import django_filters
 from django import forms
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
@@ -30,29 +29,15 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import AdminDateInput
 from wagtail.admin.widgets.button import HeaderButton, ListingButton
-from wagtail.permission_policies import ModelPermissionPolicy
 
 from extranet.constants import IMPORT_MAX_BYTES, AssociateStatus, Instrument
 from extranet.models import Associate, College, HoldingMovement, format_euros
 from extranet.services import membership
 from home.exports import EuroExportMixin
 from home.forms import EurosField
-from home.viewsets import WordSearchMixin
+from home.viewsets import NoDeletePolicy, WordSearchMixin
 
 # --- permissions --------------------------------------------------------------------
-
-
-class NoDeletePolicy(ModelPermissionPolicy):
-    """Django's model permissions, without deletion: membership records stay."""
-
-    def user_has_permission(self, user, action):
-        return action != "delete" and super().user_has_permission(user, action)
-
-    def users_with_any_permission(self, actions):
-        allowed = [action for action in actions if action != "delete"]
-        if not allowed:
-            return get_user_model().objects.none()
-        return super().users_with_any_permission(allowed)
 
 
 POLICIES = {

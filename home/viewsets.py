@@ -1,6 +1,8 @@
 """Pieces shared by the admin screens of every app."""
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q
+from wagtail.permission_policies import ModelPermissionPolicy
 
 SEARCH_WORDS_MAX = 8
 
@@ -20,3 +22,43 @@ class WordSearchMixin:
                 any_field |= Q(**{f"{field}__icontains": word})
             query &= any_field
         return queryset.filter(query)
+
+
+class RestrictedPolicy(ModelPermissionPolicy):
+    """Django's model permissions less the `forbidden` actions (what must never happen
+    to a record from the admin: deleting a gift, typing in an email), plus `aliases`
+    (an app's own action -> the model permission that grants it)."""
+
+    forbidden: frozenset[str] = frozenset()
+    aliases: dict[str, str] = {}
+
+    def user_has_permission(self, user, action):
+        if action in self.forbidden:
+            return False
+        return super().user_has_permission(user, self.aliases.get(action, action))
+
+    def users_with_any_permission(self, actions):
+        allowed = [self.aliases.get(a, a) for a in actions if a not in self.forbidden]
+        if not allowed:
+            return get_user_model().objects.none()
+        return super().users_with_any_permission(allowed)
+
+
+class NoDeletePolicy(RestrictedPolicy):
+    """Records that stay: corrected by editing, never deleted from the admin."""
+
+    forbidden = frozenset({"delete"})
+
+
+class ReadOnlyPolicy(RestrictedPolicy):
+    """Records written by the site only (emails, downloads, Stripe's events): staff look.
+    As in Django's admin, the "change" permission lets one look too."""
+
+    forbidden = frozenset({"add", "change", "delete"})
+
+    def user_has_permission(self, user, action):
+        if action == "view":
+            return ModelPermissionPolicy.user_has_permission(
+                self, user, "view"
+            ) or ModelPermissionPolicy.user_has_permission(self, user, "change")
+        return super().user_has_permission(user, action)

@@ -10,26 +10,11 @@ from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.models import Collection
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from home.exports import SafeExportMixin
 from home.models import Document, DocumentDownload, OutboxEmail
-
-
-class ReadOnlyPolicy(ModelPermissionPolicy):
-    """Written by the apps only (emails, downloads): staff may look, never add, change or delete."""
-
-    def user_has_permission(self, user, action):
-        if action in ("add", "change", "delete"):
-            return False
-        return super().user_has_permission(user, "view") or super().user_has_permission(
-            user, "change"
-        )
-
-    def users_with_any_permission(self, actions):
-        actions = [action for action in actions if action not in ("add", "delete")]
-        return super().users_with_any_permission(actions) if actions else []
+from home.viewsets import ReadOnlyPolicy
 
 
 class OutboxFilterSet(WagtailFilterSet):

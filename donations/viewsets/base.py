@@ -5,10 +5,35 @@ from home.exports import EuroExportMixin
 from home.money import cents_to_euros, format_euros
 from home.viewsets import WordSearchMixin
 
-__all__ = ["EuroExportMixin", "WordSearchMixin", "cents_to_euros", "euros_label"]
+__all__ = [
+    "EuroExportMixin",
+    "LabelledInspectMixin",
+    "WordSearchMixin",
+    "cents_to_euros",
+    "euros_label",
+]
 
 # Shared with every admin screen of the site (home.money, home.exports, home.viewsets).
 euros_label = format_euros
+
+
+class LabelledInspectMixin:
+    """Inspect views whose `labels` override field labels, with a dash for what is
+    empty, and amounts in cents shown in euros."""
+
+    labels: dict = {}
+
+    def get_field_label(self, field_name, field):
+        if field_name in self.labels:
+            return self.labels[field_name]
+        return super().get_field_label(field_name, field)
+
+    def get_field_display_value(self, field_name, field):
+        value = super().get_field_display_value(field_name, field)
+        return "—" if value is None else value
+
+    def get_amount_cents_display_value(self):
+        return euros_label(self.object.amount_cents)
 
 
 class ListingQuerysetMixin:

@@ -37,6 +37,7 @@ from donations.models import Donation, DonationPage, Receipt
 from donations.services import offline, refunds
 from donations.viewsets.base import (
     EuroExportMixin,
+    LabelledInspectMixin,
     ListingQuerysetMixin,
     WordSearchMixin,
     euros_label,
@@ -120,7 +121,7 @@ class RefundButtonMixin:
         return [button] if button else []
 
 
-class DonationInspectView(RefundButtonMixin, InspectView):
+class DonationInspectView(RefundButtonMixin, LabelledInspectMixin, InspectView):
     template_name = "donations/admin/donation_inspect.html"
     labels = {
         "amount_cents": gettext_lazy("Montant"),
@@ -135,18 +136,6 @@ class DonationInspectView(RefundButtonMixin, InspectView):
             Donation.objects.select_related("page", "earmark", "issuer", "subscription", "logo"),
             pk=self.pk,
         )
-
-    def get_field_label(self, field_name, field):
-        if field_name in self.labels:
-            return self.labels[field_name]
-        return super().get_field_label(field_name, field)
-
-    def get_field_display_value(self, field_name, field):
-        value = super().get_field_display_value(field_name, field)
-        return "—" if value is None else value
-
-    def get_amount_cents_display_value(self):
-        return euros_label(self.object.amount_cents)
 
     def get_refunded_cents_display_value(self):
         return euros_label(self.object.refunded_cents)

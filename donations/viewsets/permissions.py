@@ -10,29 +10,8 @@ staff can be given in the groups editor:
   closed: receipts are only issued by `donations.services.receipts`).
 """
 
-from django.contrib.auth import get_user_model
-from wagtail.permission_policies import ModelPermissionPolicy
-
 from donations.models import Donation, Receipt, StripeEvent, Subscription
-
-
-class RestrictedPolicy(ModelPermissionPolicy):
-    """ModelPermissionPolicy with `forbidden` actions and `aliases` (action -> the model
-    permission that grants it)."""
-
-    forbidden: frozenset[str] = frozenset()
-    aliases: dict[str, str] = {}
-
-    def user_has_permission(self, user, action):
-        if action in self.forbidden:
-            return False
-        return super().user_has_permission(user, self.aliases.get(action, action))
-
-    def users_with_any_permission(self, actions):
-        allowed = [self.aliases.get(a, a) for a in actions if a not in self.forbidden]
-        if not allowed:
-            return get_user_model().objects.none()
-        return super().users_with_any_permission(allowed)
+from home.viewsets import ReadOnlyPolicy, RestrictedPolicy
 
 
 class DonationPolicy(RestrictedPolicy):
@@ -41,12 +20,6 @@ class DonationPolicy(RestrictedPolicy):
 
     forbidden = frozenset({"delete"})
     aliases = {"refund": "change"}
-
-
-class ReadOnlyPolicy(RestrictedPolicy):
-    """Written by the app only (Stripe's events, monthly gifts): staff look."""
-
-    forbidden = frozenset({"add", "change", "delete"})
 
 
 class ReceiptPolicy(RestrictedPolicy):

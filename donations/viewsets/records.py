@@ -15,7 +15,12 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from donations.constants import COUNTED_STATUSES
 from donations.models import StripeEvent, Subscription
-from donations.viewsets.base import ListingQuerysetMixin, WordSearchMixin, euros_label
+from donations.viewsets.base import (
+    LabelledInspectMixin,
+    ListingQuerysetMixin,
+    WordSearchMixin,
+    euros_label,
+)
 
 # --- Monthly gifts ------------------------------------------------------------------------
 
@@ -34,7 +39,7 @@ class SubscriptionIndexView(WordSearchMixin, IndexView):
     pass
 
 
-class SubscriptionInspectView(InspectView):
+class SubscriptionInspectView(LabelledInspectMixin, InspectView):
     labels = {
         "amount_cents": gettext_lazy("Montant mensuel"),
         "gifts": gettext_lazy("Mois payés"),
@@ -52,18 +57,6 @@ class SubscriptionInspectView(InspectView):
             ),
             pk=self.pk,
         )
-
-    def get_field_label(self, field_name, field):
-        if field_name in self.labels:
-            return self.labels[field_name]
-        return super().get_field_label(field_name, field)
-
-    def get_field_display_value(self, field_name, field):
-        value = super().get_field_display_value(field_name, field)
-        return "—" if value is None else value
-
-    def get_amount_cents_display_value(self):
-        return euros_label(self.object.amount_cents)
 
     def get_gifts_display_value(self):
         return f"{self.object.paid_months} ({euros_label(self.object.kept_cents or 0)})"
