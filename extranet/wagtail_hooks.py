@@ -10,10 +10,17 @@ login page (WAGTAIL_FRONTEND_LOGIN_URL) with `next`, and come back after logging
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
 from wagtail import hooks
 from wagtail.models import PageViewRestriction
+from wagtail.permissions import register_permission_policy
+
+from extranet import tasks as extranet_tasks
+from extranet import viewsets as extranet_viewsets
+from extranet.models import ExtranetPageMixin, GeneralAssemblyPage
+from extranet.services import privacy as extranet_privacy
 
 ACCOUNT_RESTRICTIONS = (PageViewRestriction.LOGIN, PageViewRestriction.GROUPS)
 
@@ -45,13 +52,6 @@ def refuse_logged_in_visitors_outside_the_group(page, request, serve_args, serve
 # that serves no extranet page left without any restriction; the associates told when
 # a general assembly is published or gets documents (extranet.tasks, after commit).
 
-from django.http import Http404  # noqa: E402
-from wagtail.permissions import register_permission_policy  # noqa: E402
-
-from extranet import tasks as extranet_tasks  # noqa: E402
-from extranet import viewsets as extranet_viewsets  # noqa: E402
-from extranet.models import ExtranetPageMixin, GeneralAssemblyPage  # noqa: E402
-from extranet.services import privacy as extranet_privacy  # noqa: E402
 
 for _model, _policy in extranet_viewsets.POLICIES.items():
     register_permission_policy(_model, _policy)

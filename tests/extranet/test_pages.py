@@ -22,12 +22,14 @@ from extranet.models import (
     ExtranetHomePage,
     GeneralAssemblyIndexPage,
     GeneralAssemblyPage,
+    HoldingMovement,
     WorkingGroupDocument,
     WorkingGroupPage,
 )
 from extranet.services import membership
 from extranet.services.notifications import DOCUMENTS_KIND, PUBLISHED_KIND
 from home.models import OutboxEmail
+from tests.home.test_queries import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -373,4 +375,41 @@ def test_the_page_editors_of_the_extranet_open(staff_client, associates):
     assert (
         staff_client.get(f"/admin/pages/add/extranet/generalassemblypage/{index.pk}/").status_code
         == 200
+    )
+
+
+# --- Query budget: the home reads each part in a constant number of queries ---------------
+
+# Measured on SQLite with the demo site; a change that adds queries must say why here.
+EXTRANET_HOME_QUERIES = 39
+
+
+def add_associates(count: int, college) -> None:
+    for number in range(count):
+        user = get_user_model().objects.create_user(f"banc{number}", f"banc{number}@example.org")
+        associate = Associate.objects.create(
+            user=user, college=college, member_since=datetime.date(2020, 1, 1)
+        )
+        HoldingMovement.objects.create(
+            associate=associate,
+            date=datetime.date(2020, 1, 1),
+            instrument="parts",
+            kind="subscription",
+            quantity=2,
+            nominal_value_cents=5000,
+            amount_cents=10000,
+        )
+
+
+def test_the_extranet_home_costs_the_same_whatever_the_documents_and_associates(
+    associate_client, associates
+):
+    few = count_queries(associate_client, "/extranet/")
+    for number in range(35):
+        new_document(f"Document de banc {number}")
+    add_associates(30, associates["associe1"].college)
+    many = count_queries(associate_client, "/extranet/")
+    assert many == few, f"/extranet/: {few} queries before, {many} with 35 more documents"
+    assert many == EXTRANET_HOME_QUERIES, (
+        f"/extranet/: {many} queries, pinned at {EXTRANET_HOME_QUERIES}"
     )
