@@ -89,6 +89,79 @@ DEBIT_KINDS = (MovementKind.TRANSFER_OUT, MovementKind.REPAYMENT)
 class AssemblyKind(models.TextChoices):
     ORDINARY = "ordinary", _("ordinaire")
     EXTRAORDINARY = "extraordinary", _("extraordinaire")
+    MIXED = "mixed", _("mixte (ordinaire et extraordinaire)")
+
+
+class ResolutionKind(models.TextChoices):
+    """The part of the assembly a resolution belongs to: it decides its quorum and its
+    default majority (in a mixed assembly, each resolution says which)."""
+
+    ORDINARY = "ordinary", _("ordinaire")
+    EXTRAORDINARY = "extraordinary", _("extraordinaire")
+
+
+class Majority(models.TextChoices):
+    SIMPLE = "simple", _("majorité simple des voix exprimées")
+    TWO_THIRDS = "two_thirds", _("majorité des deux tiers des voix exprimées")
+
+
+# The default majority of each part (law of 10 September 1947 and usual SCIC statutes).
+DEFAULT_MAJORITY = {
+    ResolutionKind.ORDINARY: Majority.SIMPLE,
+    ResolutionKind.EXTRAORDINARY: Majority.TWO_THIRDS,
+}
+# Majority thresholds, as fractions (numerator, denominator) of the weighted votes
+# expressed: simple majority is "more than half", two thirds is "at least two thirds".
+MAJORITY_RULES = {
+    Majority.SIMPLE: ((1, 2), "strict"),
+    Majority.TWO_THIRDS: ((2, 3), "inclusive"),
+}
+
+# Default quorums, in percent of the associates with voting rights, per part and per
+# convocation (first, second): usual SCIC statutes (ordinary: one fifth, then none;
+# extraordinary: one quarter, then one fifth). Staff set them per assembly.
+DEFAULT_QUORUM = {
+    ResolutionKind.ORDINARY: (20, 0),
+    ResolutionKind.EXTRAORDINARY: (25, 20),
+}
+
+# Each college carries between 10 % and 50 % of the voting rights, 100 % in all
+# (law of 10 September 1947, article 19 octies).
+COLLEGE_SHARE_MIN = 10
+COLLEGE_SHARE_MAX = 50
+# How many proxies one associate may hold (the statutes' cap; set per assembly).
+DEFAULT_PROXY_CAP = 2
+# The convocation leaves at least this many days before the assembly.
+CONVOCATION_MIN_DAYS = 15
+# Receipt codes of ballots: this many characters of an alphabet without look-alikes.
+RECEIPT_LENGTH = 10
+RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+class VoteChoice(models.TextChoices):
+    FOR = "for", _("pour")
+    AGAINST = "against", _("contre")
+    ABSTAIN = "abstain", _("abstention")
+
+
+class ConvocationChannel(models.TextChoices):
+    EMAIL = "email", _("courriel")
+    POST = "post", _("courrier postal")
+
+
+class AssemblyEventKind(models.TextChoices):
+    """The assembly's log: who did what, when (never how a secret ballot was cast)."""
+
+    CONVOCATION_SENT = "convocation_sent", _("convocation envoyée")
+    CONVOCATION_OVERRIDE = "convocation_override", _("délai de convocation dérogé")
+    PROXY_GIVEN = "proxy_given", _("procuration donnée")
+    PROXY_WITHDRAWN = "proxy_withdrawn", _("procuration retirée")
+    VOTE_CAST = "vote_cast", _("vote enregistré")
+    VOTE_CHANGED = "vote_changed", _("vote modifié")
+    PRESENCE = "presence", _("présence enregistrée")
+    ROOM_COUNT = "room_count", _("vote en salle saisi")
+    VOTE_CLOSED = "vote_closed", _("vote clos et résultats calculés")
+    MINUTES = "minutes", _("procès-verbal produit")
 
 
 class ResolutionOutcome(models.TextChoices):

@@ -1,6 +1,16 @@
 """Extranet models: membership (colleges, associates, holdings), private pages
-(extranet home, general assemblies, working groups) and notices to the associates."""
+(extranet home, general assemblies, working groups), the online assembly (convocations,
+proxies, ballots, presence, room counts, log) and notices to the associates."""
 
+from extranet.models.assemblies import (
+    AssemblyEvent,
+    Ballot,
+    Convocation,
+    Participation,
+    Presence,
+    Proxy,
+    RoomCount,
+)
 from extranet.models.membership import (
     Associate,
     Balance,
@@ -14,6 +24,7 @@ from extranet.models.pages import (
     EXTRANET_PAGE_MODELS,
     AssemblyDocument,
     AssemblyResolution,
+    CollegeShare,
     ExtranetHomePage,
     ExtranetPageMixin,
     GeneralAssemblyIndexPage,
@@ -21,12 +32,22 @@ from extranet.models.pages import (
     WorkingGroupDocument,
     WorkingGroupIndexPage,
     WorkingGroupPage,
+    college_shares_error,
 )
 from extranet.models.privacy import associates_group, viewable_by
 
 __all__ = [
     "EXTRANET_PAGE_MODELS",
     "AssemblyDocument",
+    "AssemblyEvent",
+    "Ballot",
+    "CollegeShare",
+    "Convocation",
+    "Participation",
+    "Presence",
+    "Proxy",
+    "RoomCount",
+    "college_shares_error",
     "AssemblyNotice",
     "AssemblyResolution",
     "Associate",

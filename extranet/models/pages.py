@@ -9,7 +9,10 @@ colleges with the privacy button ("Collège : …" groups). Extranet pages are n
 listed in the sitemap, and public listings and search filter `.public()`.
 """
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
@@ -23,9 +26,16 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import BaseViewRestriction, Orderable, Page
 
 from extranet.constants import (
+    COLLEGE_SHARE_MAX,
+    COLLEGE_SHARE_MIN,
+    DEFAULT_MAJORITY,
+    DEFAULT_PROXY_CAP,
+    DEFAULT_QUORUM,
     RECENT_DOCUMENTS_LIMIT,
     AssemblyKind,
     DocumentKind,
+    Majority,
+    ResolutionKind,
     ResolutionOutcome,
 )
 from extranet.models.membership import Associate
@@ -170,9 +180,24 @@ class GeneralAssemblyIndexPage(ExtranetPageMixin, Page):
         return context
 
 
-class GeneralAssemblyPage(ExtranetPageMixin, Page):
+def _percent_field(label, default, help_text=""):
+    return models.DecimalField(
+        label,
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(default),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+        help_text=help_text,
+    )
+
+
+class GeneralAssemblyPage(ExtranetPageMixin, RoutablePageMixin, Page):
     """One general assembly at /extranet/assemblees-generales/<year>/: convocation,
-    agenda, resolutions and their votes, documents, attendance."""
+    agenda, resolutions and their votes, documents, attendance.
+
+    The online vote (extranet.models.assemblies) is set here: the voting window, the
+    colleges' shares of the voting rights, quorum and majority per part, the proxy cap.
+    """
 
     held_at = models.DateTimeField(_("date et heure"))
     place = models.CharField(_("lieu"), max_length=200)
@@ -188,6 +213,53 @@ class GeneralAssemblyPage(ExtranetPageMixin, Page):
     summary = models.TextField(_("chapeau"), blank=True, max_length=600)
     agenda = RichTextField(_("ordre du jour"), blank=True, features=RICH_TEXT_FEATURES)
     body = StreamField(BaseStreamBlock(), verbose_name=_("compte rendu"), blank=True)
+    video_url = models.URLField(
+        _("lien de visioconférence"),
+        blank=True,
+        help_text=_("Facultatif : pour suivre l'assemblée à distance."),
+    )
+    convocation_number = models.PositiveSmallIntegerField(
+        _("convocation"),
+        choices=[(1, _("première convocation")), (2, _("deuxième convocation"))],
+        default=1,
+        help_text=_("Sur deuxième convocation, le quorum requis est celui de la seconde."),
+    )
+    votes_open_at = models.DateTimeField(_("ouverture du vote en ligne"), null=True, blank=True)
+    votes_close_at = models.DateTimeField(_("clôture du vote en ligne"), null=True, blank=True)
+    ordinary_quorum = _percent_field(
+        _("quorum ordinaire (%)"), DEFAULT_QUORUM[ResolutionKind.ORDINARY][0]
+    )
+    ordinary_quorum_second = _percent_field(
+        _("quorum ordinaire sur 2e convocation (%)"), DEFAULT_QUORUM[ResolutionKind.ORDINARY][1]
+    )
+    extraordinary_quorum = _percent_field(
+        _("quorum extraordinaire (%)"), DEFAULT_QUORUM[ResolutionKind.EXTRAORDINARY][0]
+    )
+    extraordinary_quorum_second = _percent_field(
+        _("quorum extraordinaire sur 2e convocation (%)"),
+        DEFAULT_QUORUM[ResolutionKind.EXTRAORDINARY][1],
+    )
+    proxy_cap = models.PositiveSmallIntegerField(
+        _("procurations par associé"),
+        default=DEFAULT_PROXY_CAP,
+        validators=[MaxValueValidator(50)],
+        help_text=_("Le nombre de procurations qu'un associé peut détenir (statuts)."),
+    )
+    redistribute_silent_colleges = models.BooleanField(
+        _("répartir la part d'un collège sans voix exprimée"),
+        default=True,
+        help_text=_(
+            "Règle statutaire courante : la part d'un collège qui n'exprime aucune voix est "
+            "répartie entre les autres au prorata de leurs parts."
+        ),
+    )
+    # Set by the services, never typed: when the convocation left, when the vote closed,
+    # and the quorum reached at closing ({"ordinary": {...}, "extraordinary": {...}}).
+    convocation_sent_at = models.DateTimeField(
+        _("convocation envoyée"), null=True, blank=True, editable=False
+    )
+    votes_closed_at = models.DateTimeField(_("vote clos le"), null=True, blank=True, editable=False)
+    quorum_result = models.JSONField(_("quorum constaté"), default=dict, blank=True, editable=False)
     associates_count = models.PositiveIntegerField(_("associés convoqués"), null=True, blank=True)
     present_count = models.PositiveIntegerField(_("associés présents"), null=True, blank=True)
     represented_count = models.PositiveIntegerField(
@@ -204,8 +276,32 @@ class GeneralAssemblyPage(ExtranetPageMixin, Page):
             ],
             heading=_("Quand et où"),
         ),
+        FieldPanel("video_url"),
         FieldPanel("summary"),
         FieldPanel("agenda"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("votes_open_at"), FieldPanel("votes_close_at")]),
+                FieldRowPanel([FieldPanel("convocation_number"), FieldPanel("proxy_cap")]),
+                FieldRowPanel(
+                    [FieldPanel("ordinary_quorum"), FieldPanel("ordinary_quorum_second")]
+                ),
+                FieldRowPanel(
+                    [
+                        FieldPanel("extraordinary_quorum"),
+                        FieldPanel("extraordinary_quorum_second"),
+                    ]
+                ),
+                FieldPanel("redistribute_silent_colleges"),
+                InlinePanel(
+                    "college_shares",
+                    heading=_("Parts des collèges"),
+                    label=_("Collège"),
+                    help_text=_("Chaque collège porte de 10 % à 50 % des voix ; 100 % au total."),
+                ),
+            ],
+            heading=_("Vote"),
+        ),
         InlinePanel("resolutions", heading=_("Résolutions"), label=_("Résolution")),
         InlinePanel(
             "documents",
@@ -248,6 +344,11 @@ class GeneralAssemblyPage(ExtranetPageMixin, Page):
             and self.convocation_date > timezone.localdate(self.held_at)
         ):
             errors["convocation_date"] = _gettext("La convocation doit précéder l'assemblée.")
+        if self.votes_open_at and self.votes_close_at and self.votes_open_at >= self.votes_close_at:
+            errors["votes_close_at"] = _gettext("La clôture du vote doit suivre son ouverture.")
+        shares_error = college_shares_error(list(self.college_shares.all()))
+        if shares_error:
+            errors["__all__"] = shares_error
         present = (self.present_count or 0) + (self.represented_count or 0)
         if self.associates_count is not None and present > self.associates_count:
             errors["present_count"] = _gettext(
@@ -255,6 +356,33 @@ class GeneralAssemblyPage(ExtranetPageMixin, Page):
             )
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def is_mixed(self) -> bool:
+        return self.kind == AssemblyKind.MIXED
+
+    def quorum_for(self, part: str) -> Decimal:
+        """The quorum (in percent) that applies to resolutions of `part` at this
+        convocation."""
+        first, second = {
+            ResolutionKind.ORDINARY: (self.ordinary_quorum, self.ordinary_quorum_second),
+            ResolutionKind.EXTRAORDINARY: (
+                self.extraordinary_quorum,
+                self.extraordinary_quorum_second,
+            ),
+        }[part]
+        return second if self.convocation_number == 2 else first
+
+    def voting_state(self, now=None) -> str:
+        """ "none" (no online vote), "upcoming", "open" or "closed"."""
+        now = now or timezone.now()
+        if self.votes_closed_at or (self.votes_close_at and now >= self.votes_close_at):
+            return "closed"
+        if not self.votes_open_at or not self.votes_close_at:
+            return "none"
+        if now < self.votes_open_at:
+            return "upcoming"
+        return "open"
 
     @property
     def attendance_count(self) -> int | None:
@@ -275,12 +403,85 @@ class GeneralAssemblyPage(ExtranetPageMixin, Page):
         return context
 
 
+def college_shares_error(shares) -> str:
+    """The French message when the colleges' shares break the law (each 10-50 %, 100 %
+    in all, each college once), or "" when they are right or there are none."""
+    shares = [share for share in shares if share.college_id and share.share is not None]
+    if not shares:
+        return ""
+    if len({share.college_id for share in shares}) != len(shares):
+        return _gettext("Chaque collège n'a qu'une part.")
+    for share in shares:
+        if not COLLEGE_SHARE_MIN <= share.share <= COLLEGE_SHARE_MAX:
+            return _gettext(
+                "La part de chaque collège est comprise entre %(min)s %% et %(max)s %%."
+            ) % {"min": COLLEGE_SHARE_MIN, "max": COLLEGE_SHARE_MAX}
+    total = sum(share.share for share in shares)
+    if total != 100:
+        return _gettext("Les parts des collèges font 100 %% en tout (ici %(total)s %%).") % {
+            "total": f"{Decimal(total).normalize():f}".replace(".", ",")
+        }
+    return ""
+
+
+class CollegeShare(Orderable):
+    """The share of the voting rights a college carries at one assembly."""
+
+    page = ParentalKey(GeneralAssemblyPage, on_delete=models.CASCADE, related_name="college_shares")
+    college = models.ForeignKey(
+        "extranet.College", verbose_name=_("collège"), on_delete=models.PROTECT, related_name="+"
+    )
+    share = models.DecimalField(
+        _("part des voix (%)"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[
+            MinValueValidator(Decimal(COLLEGE_SHARE_MIN)),
+            MaxValueValidator(Decimal(COLLEGE_SHARE_MAX)),
+        ],
+    )
+
+    panels = [FieldRowPanel([FieldPanel("college"), FieldPanel("share")])]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("part d'un collège")
+        verbose_name_plural = _("parts des collèges")
+        constraints = [
+            models.UniqueConstraint(fields=["page", "college"], name="extranet_college_share_once")
+        ]
+
+    def __str__(self):
+        return f"{self.college} : {self.share} %"
+
+
 class AssemblyResolution(Orderable):
-    """A resolution put to the vote, and its outcome."""
+    """A resolution put to the vote, and its outcome (typed for a past assembly, or
+    computed from the ballots by extranet.services.results when the vote closes)."""
 
     page = ParentalKey(GeneralAssemblyPage, on_delete=models.CASCADE, related_name="resolutions")
     title = models.CharField(_("intitulé"), max_length=200)
     text = models.TextField(_("texte"), blank=True, max_length=4000)
+    kind = models.CharField(
+        _("partie"),
+        max_length=15,
+        choices=ResolutionKind.choices,
+        default=ResolutionKind.ORDINARY,
+        help_text=_("Dans une assemblée mixte : la partie ordinaire ou extraordinaire."),
+    )
+    majority = models.CharField(
+        _("majorité requise"),
+        max_length=15,
+        choices=Majority.choices,
+        blank=True,
+        help_text=_("Vide : simple pour l'ordinaire, deux tiers pour l'extraordinaire."),
+    )
+    secret = models.BooleanField(
+        _("vote secret"),
+        default=False,
+        help_text=_("Élections au conseil : aucun lien n'est gardé entre l'associé et son choix."),
+    )
+    # The computed result: per college and weighted (extranet.services.results).
+    result = models.JSONField(_("décompte"), default=dict, blank=True, editable=False)
     outcome = models.CharField(
         _("résultat"),
         max_length=10,
@@ -299,6 +500,7 @@ class AssemblyResolution(Orderable):
     panels = [
         FieldPanel("title"),
         FieldPanel("text"),
+        FieldRowPanel([FieldPanel("kind"), FieldPanel("majority"), FieldPanel("secret")]),
         FieldRowPanel([FieldPanel("outcome"), FieldPanel("unanimous")]),
         FieldRowPanel(
             [FieldPanel("votes_for"), FieldPanel("votes_against"), FieldPanel("votes_abstaining")]
@@ -325,6 +527,16 @@ class AssemblyResolution(Orderable):
                     )
                 }
             )
+
+    def part(self, assembly: "GeneralAssemblyPage | None" = None) -> str:
+        """Ordinary or extraordinary: the assembly's kind, unless the assembly is mixed."""
+        assembly = assembly or self.page
+        if assembly.kind == AssemblyKind.MIXED:
+            return self.kind
+        return assembly.kind
+
+    def required_majority(self, assembly: "GeneralAssemblyPage | None" = None) -> str:
+        return self.majority or DEFAULT_MAJORITY[self.part(assembly)]
 
     @property
     def has_counts(self) -> bool:
