@@ -7,4 +7,5 @@ class ExtranetConfig(AppConfig):
     verbose_name = _("Extranet des associés")
 
     def ready(self):
-        from extranet.views import pages  # noqa: F401  (registers the page views, home.routing)
+        # Registers the page views (home.routing).
+        from extranet.views import assemblies, pages, results  # noqa: F401

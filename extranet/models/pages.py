@@ -357,6 +357,28 @@ class GeneralAssemblyPage(ExtranetPageMixin, RoutablePageMixin, Page):
         if errors:
             raise ValidationError(errors)
 
+    # Routes: each hands the request to its view (extranet/views/assemblies.py for the
+    # page, the proxy and the vote; extranet/views/results.py for results and receipts).
+    @path("")
+    def assembly(self, request):
+        return routing.serve("extranet.assembly", request, self)
+
+    @path("procuration/")
+    def proxy(self, request):
+        return routing.serve("extranet.assembly_proxy", request, self)
+
+    @path("vote/")
+    def vote(self, request):
+        return routing.serve("extranet.assembly_vote", request, self)
+
+    @path("resultats/")
+    def results(self, request):
+        return routing.serve("extranet.assembly_results", request, self)
+
+    @path("recus/")
+    def receipts(self, request):
+        return routing.serve("extranet.assembly_receipts", request, self)
+
     @property
     def is_mixed(self) -> bool:
         return self.kind == AssemblyKind.MIXED
