@@ -156,6 +156,11 @@ class AssociateQuerySet(models.QuerySet):
     def active(self) -> "AssociateQuerySet":
         return self.filter(status=AssociateStatus.ACTIVE, user__is_active=True)
 
+    def with_voting_rights(self, on) -> "AssociateQuerySet":
+        """The associates who vote at an assembly held on `on` (a date): active, and
+        associates by that day. One associate, one vote, whatever their capital."""
+        return self.filter(status=AssociateStatus.ACTIVE, member_since__lte=on)
+
     def with_holdings(self) -> "AssociateQuerySet":
         """Each associate with its balances as columns (the admin listing, the export)."""
         prefix = "movements__"

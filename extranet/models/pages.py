@@ -349,6 +349,7 @@ class GeneralAssemblyPage(ExtranetPageMixin, RoutablePageMixin, Page):
         shares_error = college_shares_error(list(self.college_shares.all()))
         if shares_error:
             errors["__all__"] = shares_error
+        errors.update(self.clean_resolutions_against_votes())
         present = (self.present_count or 0) + (self.represented_count or 0)
         if self.associates_count is not None and present > self.associates_count:
             errors["present_count"] = _gettext(
@@ -356,6 +357,78 @@ class GeneralAssemblyPage(ExtranetPageMixin, RoutablePageMixin, Page):
             )
         if errors:
             raise ValidationError(errors)
+
+    # Fields the services own (convocation, closing): a revision saved before they were
+    # set must not bring back their old value when it is published (Wagtail rebuilds
+    # the page from the revision's JSON), nor the results computed on the resolutions.
+    SERVICE_FIELDS = ("convocation_sent_at", "votes_closed_at", "quorum_result")
+    RESULT_FIELDS = (
+        "result",
+        "outcome",
+        "unanimous",
+        "votes_for",
+        "votes_against",
+        "votes_abstaining",
+    )
+
+    def with_content_json(self, content):
+        obj = super().with_content_json(content)
+        for name in self.SERVICE_FIELDS:
+            setattr(obj, name, getattr(self, name))
+        if self.votes_closed_at:
+            stored = {
+                row["pk"]: row
+                for row in AssemblyResolution.objects.filter(page=self).values(
+                    "pk", *self.RESULT_FIELDS
+                )
+            }
+            for resolution in obj.resolutions.all():
+                for name, value in stored.get(resolution.pk, {}).items():
+                    setattr(resolution, name, value)
+        return obj
+
+    def clean_resolutions_against_votes(self) -> dict:
+        """Once the vote has begun, a resolution with ballots, participations or counts
+        cannot be removed, nor its text or part changed; once it is closed, its computed
+        results cannot be edited by hand."""
+        if not self.pk:
+            return {}
+        voted = {
+            row["pk"]: row
+            for row in AssemblyResolution.objects.filter(page_id=self.pk)
+            .filter(
+                models.Q(participations__isnull=False)
+                | models.Q(ballots__isnull=False)
+                | models.Q(room_counts__isnull=False)
+            )
+            .distinct()
+            .values("pk", "title", "text", "kind", "majority", "secret", *self.RESULT_FIELDS)
+        }
+        if not voted:
+            return {}
+        kept = {resolution.pk: resolution for resolution in self.resolutions.all()}
+        for pk, stored in voted.items():
+            resolution = kept.get(pk)
+            if resolution is None:
+                return {
+                    "__all__": _gettext(
+                        "La résolution « %(title)s » a déjà reçu des votes : elle ne peut "
+                        "plus être retirée."
+                    )
+                    % {"title": stored["title"]}
+                }
+            frozen = ("text", "kind", "majority", "secret")
+            if self.votes_closed_at:
+                frozen += self.RESULT_FIELDS
+            if any(getattr(resolution, name) != stored[name] for name in frozen):
+                return {
+                    "__all__": _gettext(
+                        "La résolution « %(title)s » a déjà reçu des votes : son texte, sa "
+                        "majorité et son décompte ne peuvent plus changer."
+                    )
+                    % {"title": stored["title"]}
+                }
+        return {}
 
     # Routes: each hands the request to its view (extranet/views/assemblies.py for the
     # page, the proxy and the vote; extranet/views/results.py for results and receipts).
