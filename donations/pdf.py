@@ -18,9 +18,7 @@ fields keep them as typed.
 """
 
 import io
-import unicodedata
 from datetime import date, datetime
-from xml.sax.saxutils import escape
 
 from django.utils import timezone
 from reportlab.lib import colors
@@ -31,6 +29,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table
 
 from donations.constants import Channel, DonorType, IssuerKind, ReceiptKind, ReceiptStatus
+from home.pdf import GREEN, base_styles, pdf_markup, pdf_text
 
 # What a receipt says of how the money came (Receipt.payment_method, frozen).
 # Stripe Checkout may take a card or a SEPA debit: an online gift says both.
@@ -78,8 +77,6 @@ CERFA = {
     },
 }
 
-GREEN = colors.HexColor("#1F5135")
-INK = colors.HexColor("#1B1F1D")
 BOX = "[X]"
 NO_BOX = "[  ]"
 
@@ -123,7 +120,7 @@ def render_receipt_pdf(receipt) -> bytes:
         topMargin=16 * mm,
         bottomMargin=18 * mm,
         title=f"{label.capitalize()} n° {receipt.reference}",
-        author=_pdf_text(receipt.issuer.name),
+        author=pdf_text(receipt.issuer.name),
         subject=label,
         creator="Clus'Ter Jura",
         lang="fr-FR",
@@ -140,7 +137,7 @@ def render_receipt_pdf(receipt) -> bytes:
         canvas.saveState()
         canvas.setFont("Helvetica", 8)
         canvas.setFillColor(colors.grey)
-        canvas.drawString(18 * mm, 10 * mm, _pdf_text(footer))
+        canvas.drawString(18 * mm, 10 * mm, pdf_text(footer))
         canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, f"page {document.page}")
         canvas.restoreState()
 
@@ -412,19 +409,10 @@ def _boxes(items, styles, *, inline: bool = False) -> list:
 
 
 def _styles() -> dict[str, ParagraphStyle]:
-    base = ParagraphStyle("body", fontName="Helvetica", fontSize=9.5, leading=12.5, textColor=INK)
+    shared = base_styles()
+    base = shared["body"]
     return {
-        "body": base,
-        "title": ParagraphStyle(
-            "title",
-            parent=base,
-            fontName="Helvetica-Bold",
-            fontSize=15,
-            leading=19,
-            alignment=TA_CENTER,
-            textColor=GREEN,
-        ),
-        "subtitle": ParagraphStyle("subtitle", parent=base, alignment=TA_CENTER, fontSize=9),
+        **shared,
         "number": ParagraphStyle(
             "number",
             parent=base,
@@ -434,17 +422,6 @@ def _styles() -> dict[str, ParagraphStyle]:
             spaceBefore=4,
             spaceAfter=6,
         ),
-        "heading": ParagraphStyle(
-            "heading",
-            parent=base,
-            fontName="Helvetica-Bold",
-            fontSize=11,
-            textColor=GREEN,
-            spaceBefore=8,
-            spaceAfter=3,
-        ),
-        "label": ParagraphStyle("label", parent=base, fontName="Helvetica-Bold", spaceBefore=2),
-        "strong": ParagraphStyle("strong", parent=base, fontName="Helvetica-Bold", spaceBefore=4),
         "boxes": ParagraphStyle("boxes", parent=base, leftIndent=4 * mm),
         "notice": ParagraphStyle(
             "notice",
@@ -471,45 +448,4 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
-def _x(text: str) -> str:
-    """Plain text as reportlab paragraph markup: escaped, lines kept, encodable, and a
-    no-break space before a colon (French typography: no colon alone on a line)."""
-    return escape(_pdf_text(text).replace(" :", "\u00a0:")).replace("\n", "<br/>")
-
-
-def _pdf_text(text: str) -> str:
-    """`text` in Windows-1252 (what the standard fonts encode): accents that the
-    encoding lacks are dropped ("ł" -> "l"), anything else becomes "?"."""
-    out = []
-    for char in str(text or ""):
-        try:
-            char.encode("cp1252")
-        except UnicodeEncodeError:
-            char = _TRANSLITERATE.get(char) or "".join(
-                c
-                for c in unicodedata.normalize("NFKD", char)
-                if not unicodedata.combining(c) and _encodable(c)
-            )
-            char = char or "?"
-        out.append(char)
-    return "".join(out)
-
-
-def _encodable(char: str) -> bool:
-    try:
-        char.encode("cp1252")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-_TRANSLITERATE = {
-    "\u202f": "\u00a0",  # narrow no-break space (format_eur)
-    "ł": "l",
-    "Ł": "L",
-    "đ": "d",
-    "Đ": "D",
-    "ı": "i",
-    "ħ": "h",
-    "\u2212": "-",
-}
+_x = pdf_markup  # short: every paragraph of a receipt goes through it
