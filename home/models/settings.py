@@ -16,6 +16,18 @@ class OrganisationSettings(BaseSiteSetting):
         max_length=200,
         default="SCIC (société coopérative d'intérêt collectif)",
     )
+    description = models.CharField(
+        _("description du site"),
+        max_length=300,
+        default=(
+            "Clus'Ter Jura, coopérative (SCIC) des transitions du Jura : des projets nés "
+            "sur le territoire, des appels à idées, des ateliers et un fonds d'impulsion."
+        ),
+        help_text=_(
+            "Décrit le site dans les moteurs de recherche et les aperçus de liens, pour les "
+            "pages qui n'ont ni description ni introduction. 160 caractères au plus sont lus."
+        ),
+    )
     address = models.TextField(_("adresse"), blank=True)
     siret = models.CharField(_("SIRET"), max_length=20, blank=True)
     contact_email = models.EmailField(_("courriel de contact"), blank=True)
@@ -57,6 +69,7 @@ class OrganisationSettings(BaseSiteSetting):
         MultiFieldPanel(
             [
                 FieldPanel("name"),
+                FieldPanel("description"),
                 FieldPanel("legal_form"),
                 FieldPanel("address"),
                 FieldPanel("siret"),
