@@ -21,7 +21,7 @@ from wagtail.admin import messages
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList, Panel
-from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
+from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.views.generic import CreateView, EditView, IndexView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
@@ -35,7 +35,7 @@ from extranet.models import Associate, College, HoldingMovement, format_euros
 from extranet.services import membership
 from home.exports import EuroExportMixin
 from home.forms import EurosField
-from home.viewsets import NoDeletePolicy, WordSearchMixin
+from home.viewsets import LocalDateColumn, NoDeletePolicy, WordSearchMixin
 
 # --- permissions --------------------------------------------------------------------
 
@@ -389,7 +389,7 @@ class AssociateViewSet(ModelViewSet):
             accessor=lambda associate: format_euros(associate.total_cents),
             sort_key="total_cents",
         ),
-        DateColumn("member_since", label=gettext_lazy("Depuis le"), sort_key="member_since"),
+        LocalDateColumn("member_since", label=gettext_lazy("Depuis le"), sort_key="member_since"),
     ]
     filterset_class = AssociateFilterSet
     search_fields = ["user__first_name", "user__last_name", "user__email", "organisation"]
@@ -552,7 +552,7 @@ class HoldingMovementViewSet(ModelViewSet):
     list_per_page = 50
     list_display = [
         Column("associate", label=gettext_lazy("Associé"), accessor="associate"),
-        DateColumn("date", label=gettext_lazy("Date"), sort_key="date"),
+        LocalDateColumn("date", label=gettext_lazy("Date"), sort_key="date"),
         Column("instrument", label=gettext_lazy("Instrument"), accessor="get_instrument_display"),
         Column("kind", label=gettext_lazy("Mouvement"), accessor="get_kind_display"),
         Column("quantity", label=gettext_lazy("Parts")),

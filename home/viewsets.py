@@ -2,7 +2,10 @@
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from wagtail.admin.ui.tables import Column
 from wagtail.permission_policies import ModelPermissionPolicy
+
+from home.exports import date_text
 
 SEARCH_WORDS_MAX = 8
 
@@ -22,6 +25,17 @@ class WordSearchMixin:
                 any_field |= Q(**{f"{field}__icontains": word})
             query &= any_field
         return queryset.filter(query)
+
+
+class LocalDateColumn(Column):
+    """A date or time as the exports write it ("12/03/2026 14:05", Europe/Paris), instead
+    of Wagtail's "il y a 3 jours": the listing and its spreadsheet read the same."""
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        text = date_text(context["raw_value"])
+        context["value"] = text or self.empty_value_display
+        return context
 
 
 class RestrictedPolicy(ModelPermissionPolicy):

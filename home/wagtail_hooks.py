@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
-from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.models import Collection
@@ -14,7 +14,7 @@ from wagtail.permissions import register_permission_policy
 
 from home.exports import SafeExportMixin
 from home.models import Document, DocumentDownload, OutboxEmail
-from home.viewsets import ReadOnlyPolicy
+from home.viewsets import LocalDateColumn, ReadOnlyPolicy
 
 
 class OutboxFilterSet(WagtailFilterSet):
@@ -71,8 +71,8 @@ class OutboxViewSet(ModelViewSet):
         "kind",
         "state",
         "attempts",
-        DateColumn("created_at", label=_("Créé le")),
-        DateColumn("sent_at", label=_("Envoyé le")),
+        LocalDateColumn("created_at", label=_("Créé le")),
+        LocalDateColumn("sent_at", label=_("Envoyé le")),
     ]
     filterset_class = OutboxFilterSet
     search_fields = ["to", "subject"]
@@ -153,7 +153,7 @@ class DocumentDownloadViewSet(ModelViewSet):
         "range_request",
     ]
     list_display = [
-        DateColumn("downloaded_at", label=_("Téléchargé le")),
+        LocalDateColumn("downloaded_at", label=_("Téléchargé le")),
         Column("document_title", label=_("Document"), accessor="document_title"),
         Column("who", label=_("Qui"), accessor="who"),
         "ip_address",

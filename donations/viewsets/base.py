@@ -3,11 +3,12 @@ search by words."""
 
 from home.exports import EuroExportMixin
 from home.money import cents_to_euros, format_euros
-from home.viewsets import WordSearchMixin
+from home.viewsets import LocalDateColumn, WordSearchMixin
 
 __all__ = [
     "EuroExportMixin",
     "LabelledInspectMixin",
+    "LocalDateColumn",
     "WordSearchMixin",
     "cents_to_euros",
     "euros_label",

@@ -21,7 +21,7 @@ from wagtail.admin import messages
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, ObjectList, Panel
-from wagtail.admin.ui.tables import ButtonsColumnMixin, Column, DateColumn, TitleColumn
+from wagtail.admin.ui.tables import ButtonsColumnMixin, Column, TitleColumn
 from wagtail.admin.views.generic import EditView, IndexView, InspectView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
@@ -39,6 +39,7 @@ from donations.viewsets.base import (
     EuroExportMixin,
     LabelledInspectMixin,
     ListingQuerysetMixin,
+    LocalDateColumn,
     WordSearchMixin,
     euros_label,
 )
@@ -361,8 +362,8 @@ class DonationViewSet(ListingQuerysetMixin, ModelViewSet):
         Column("channel", label=gettext_lazy("Moyen"), accessor="get_channel_display"),
         Column("frequency", label=gettext_lazy("Fréquence"), accessor="get_frequency_display"),
         Column("page", label=gettext_lazy("Campagne"), accessor="page.title"),
-        DateColumn("received_at", label=gettext_lazy("Reçu le"), sort_key="received_at"),
-        DateColumn("created_at", label=gettext_lazy("Créé le"), sort_key="created_at"),
+        LocalDateColumn("received_at", label=gettext_lazy("Reçu le"), sort_key="received_at"),
+        LocalDateColumn("created_at", label=gettext_lazy("Créé le"), sort_key="created_at"),
     ]
     filterset_class = DonationFilterSet
     # Plain database search (icontains): the personal data stays out of the search index.

@@ -8,12 +8,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin import messages
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
-from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
+from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.views.generic import DeleteView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from donations.models import Allocation, ReceiptIssuer
-from donations.viewsets.base import EuroExportMixin, ListingQuerysetMixin, euros_label
+from donations.viewsets.base import (
+    EuroExportMixin,
+    ListingQuerysetMixin,
+    LocalDateColumn,
+    euros_label,
+)
 from donations.viewsets.forms import AllocationForm
 
 
@@ -47,7 +52,7 @@ class AllocationViewSet(ListingQuerysetMixin, ModelViewSet):
             accessor=lambda allocation: euros_label(allocation.paid_cents),
             sort_key="paid_cents",
         ),
-        DateColumn("decided_on", label=gettext_lazy("Décidé le"), sort_key="decided_on"),
+        LocalDateColumn("decided_on", label=gettext_lazy("Décidé le"), sort_key="decided_on"),
         BooleanColumn("is_public", label=gettext_lazy("Publié")),
     ]
     list_filter = ["project", "is_public"]

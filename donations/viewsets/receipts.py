@@ -21,7 +21,7 @@ from django.views import View
 from django.views.generic import TemplateView
 from wagtail.admin import messages
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
-from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
@@ -33,6 +33,7 @@ from donations.services import receipts as receipt_service
 from donations.viewsets.base import (
     EuroExportMixin,
     ListingQuerysetMixin,
+    LocalDateColumn,
     WordSearchMixin,
     euros_label,
 )
@@ -67,11 +68,12 @@ class ReceiptIndexView(WordSearchMixin, EuroExportMixin, IndexView):
     @cached_property
     def header_buttons(self):
         return [
+            *super().header_buttons,  # the exports (no "add": receipts are issued)
             HeaderButton(
                 _("Reçus annuels et totaux"),
                 url=reverse("fund-receipts:yearly"),
                 icon_name="calendar-check",
-            )
+            ),
         ]
 
     @cached_property
@@ -247,7 +249,7 @@ class ReceiptViewSet(ListingQuerysetMixin, ModelViewSet):
         ),
         Column("status", label=gettext_lazy("État"), accessor="get_status_display"),
         Column("issuer", label=gettext_lazy("Émetteur"), accessor="issuer.name"),
-        DateColumn("issued_at", label=gettext_lazy("Émis le"), sort_key="issued_at"),
+        LocalDateColumn("issued_at", label=gettext_lazy("Émis le"), sort_key="issued_at"),
     ]
     filterset_class = ReceiptFilterSet
     search_fields = ["donor_name", "donor_email"]

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
-from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
+from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
 
@@ -18,6 +18,7 @@ from donations.models import StripeEvent, Subscription
 from donations.viewsets.base import (
     LabelledInspectMixin,
     ListingQuerysetMixin,
+    LocalDateColumn,
     WordSearchMixin,
     euros_label,
 )
@@ -86,8 +87,8 @@ class SubscriptionViewSet(ListingQuerysetMixin, ModelViewSet):
         ),
         Column("status", label=gettext_lazy("État"), accessor="get_status_display"),
         Column("page", label=gettext_lazy("Campagne"), accessor="page.title"),
-        DateColumn("started_at", label=gettext_lazy("Commencé le"), sort_key="started_at"),
-        DateColumn("cancelled_at", label=gettext_lazy("Arrêté le")),
+        LocalDateColumn("started_at", label=gettext_lazy("Commencé le"), sort_key="started_at"),
+        LocalDateColumn("cancelled_at", label=gettext_lazy("Arrêté le")),
     ]
     filterset_class = SubscriptionFilterSet
     search_fields = ["first_name", "last_name", "company_name", "email"]
@@ -160,8 +161,8 @@ class StripeEventViewSet(ListingQuerysetMixin, ModelViewSet):
         Column("type", label=gettext_lazy("Type"), sort_key="type"),
         Column("outcome", label=gettext_lazy("Traitement")),
         BooleanColumn("livemode", label=gettext_lazy("Réel")),
-        DateColumn("created", label=gettext_lazy("Émis le")),
-        DateColumn("received_at", label=gettext_lazy("Reçu le"), sort_key="received_at"),
+        LocalDateColumn("created", label=gettext_lazy("Émis le")),
+        LocalDateColumn("received_at", label=gettext_lazy("Reçu le"), sort_key="received_at"),
     ]
     filterset_class = StripeEventFilterSet
     search_fields = ["event_id"]

@@ -11,11 +11,12 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, Panel
-from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
+from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.snippets.views.snippets import EditView, IndexView, SnippetViewSet
 
 from home.exports import SafeExportMixin
 from home.models import OutboxEmail
+from home.viewsets import LocalDateColumn
 from projects.models import Idea
 from projects.services.ideas import save_staff_edit
 
@@ -87,14 +88,14 @@ class IdeaViewSet(SnippetViewSet):
         "title",
         "call",
         "status",
-        "commune",
+        Column("commune_label", label=_("Commune")),
         Column("duplicate_of", label=_("Doublon de")),
         BooleanColumn("is_published", label=_("Publiée")),
-        DateColumn("created_at", label=_("Reçue le")),
+        LocalDateColumn("created_at", label=_("Reçue le")),
     ]
     filterset_class = IdeaFilterSet
     # Plain database search (icontains): the personal data stays out of the search index.
-    search_fields = ["title", "description", "name", "email"]
+    search_fields = ["title", "description", "commune_other", "name", "email"]
     search_backend_name = None
     export_filename = "idees"
     list_export = [
@@ -104,7 +105,7 @@ class IdeaViewSet(SnippetViewSet):
         "title",
         "description",
         "theme.name",
-        "commune.name",
+        "commune_label",
         "get_involvement_display",
         "name",
         "email",
@@ -124,7 +125,7 @@ class IdeaViewSet(SnippetViewSet):
         "title": _("Titre"),
         "description": _("Description"),
         "theme.name": _("Thème"),
-        "commune.name": _("Commune"),
+        "commune_label": _("Commune"),
         "get_involvement_display": _("Implication souhaitée"),
         "name": _("Nom"),
         "email": _("Courriel"),
@@ -161,6 +162,7 @@ class IdeaViewSet(SnippetViewSet):
                     FieldPanel("description"),
                     FieldPanel("theme"),
                     FieldPanel("commune"),
+                    FieldPanel("commune_other"),
                     FieldPanel("involvement"),
                 ],
                 heading=_("L'idée reçue"),

@@ -10,6 +10,7 @@ from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.snippets.views.snippets import EditView, IndexView, SnippetViewSet
 
 from home.exports import SafeExportMixin
+from home.viewsets import LocalDateColumn
 from projects.models import WorkshopRegistration
 from projects.services.workshops import save_staff_edit
 
@@ -31,7 +32,14 @@ class WorkshopRegistrationViewSet(SnippetViewSet):
     menu_label = _("Inscriptions aux ateliers")
     index_view_class = RegistrationIndexView
     edit_view_class = RegistrationEditView
-    list_display = ["name", "email", "organisation", "workshop", "status", "created_at"]
+    list_display = [
+        "name",
+        "email",
+        "organisation",
+        "workshop",
+        "status",
+        LocalDateColumn("created_at", label=_("Inscrit·e le"), sort_key="created_at"),
+    ]
     list_filter = ["workshop", "status"]
     search_fields = ["name", "email", "organisation"]
     # Registrations are not in the search index (personal data): search the database.
@@ -44,7 +52,7 @@ class WorkshopRegistrationViewSet(SnippetViewSet):
         "email": _("Courriel"),
         "organisation": _("Organisation"),
         "get_status_display": _("Statut"),
-        "created_at": _("Inscrit le"),
+        "created_at": _("Inscrit·e le"),
     }
     export_filename = "inscriptions-ateliers"
     edit_handler = ObjectList(

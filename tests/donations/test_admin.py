@@ -3,10 +3,8 @@ euros), offline gifts that count at once, refunds through the local Stripe doubl
 monthly gifts, receipts (PDF, yearly receipts, totals), the fund's commitments,
 receipt issuers, Stripe events, the dashboard panel and who may see any of it."""
 
-import csv
 import datetime
 import html
-import io
 from decimal import Decimal
 
 import pytest
@@ -15,7 +13,6 @@ from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from openpyxl import load_workbook
 from wagtail.models import ModelLogEntry
 
 from donations.constants import (
@@ -37,6 +34,7 @@ from donations.models import (
 from donations.services import offline, receipts, refunds
 from donations.viewsets import dashboard
 from projects.models import ProjectPage
+from tests.exports import csv_rows, xlsx_table
 
 pytestmark = pytest.mark.django_db
 
@@ -200,19 +198,21 @@ def test_export_gives_euros_and_neutralises_formulas(staff_client, campaign):
     xlsx_response = staff_client.get(DONATIONS, {"export": "xlsx"})
 
     assert 'filename="dons.csv"' in csv_response["Content-Disposition"]
-    rows = list(csv.DictReader(io.StringIO(b"".join(csv_response.streaming_content).decode())))
+    rows = csv_rows(csv_response)
     assert len(rows) == 1
     row = rows[0]
     assert row["Prénom"] == '\'=HYPERLINK("http://x")'
     assert row["Nom"] == "+33 3 84 00 00 00", "a phone number is not a formula"
     assert (row["Montant (€)"], row["Remboursé (€)"], row["Conservé par le fonds (€)"]) == (
-        "1234.56",
-        "234.56",
-        "1000.00",
-    )
+        "1234,56",
+        "234,56",
+        "1000,00",
+    ), "decimal comma, as a French spreadsheet reads numbers"
+    assert row["État"] == "payé" and row["Moyen"] == "en ligne (Stripe)"
+    assert row["Lettre d'information"] == "non"
     assert row["Campagne"] == campaign.title and row["Projet soutenu"] == ""
-    sheet = load_workbook(io.BytesIO(b"".join(xlsx_response.streaming_content))).active
-    header, values = [list(row) for row in sheet.values]
+    header, (values,) = xlsx_table(xlsx_response)
+    assert header == list(row), "the same columns in both formats"
     cells = dict(zip(header, values, strict=True))
     assert cells["Prénom"] == '\'=HYPERLINK("http://x")'
     assert cells["Montant (€)"] == pytest.approx(1234.56), "a number, in euros"
@@ -596,8 +596,7 @@ def test_receipts_are_filtered_and_downloaded_as_issued(staff_client, campaign):
     assert download["Content-Disposition"] == f'attachment; filename="{first.filename}"'
     assert download.content.startswith(b"%PDF") and download.content == bytes(first.pdf)
     assert "no-store" in download["Cache-Control"]
-    rows = list(csv.DictReader(io.StringIO(b"".join(export.streaming_content).decode())))
-    assert {row["Montant (€)"] for row in rows} == {"50.00"}
+    assert {row["Montant (€)"] for row in csv_rows(export)} == {"50,00"}
 
 
 def test_yearly_receipts_are_issued_from_the_admin_with_the_totals(staff_client, campaign):
@@ -676,8 +675,8 @@ def test_commitments_are_typed_in_euros(staff_client, demo_site):
     allocation.refresh_from_db()
     assert allocation.paid_cents == 250050
     assert 'value="8000,00"' in edit_form.text and 'value="2500,50"' in edit_form.text
-    rows = list(csv.DictReader(io.StringIO(b"".join(export.streaming_content).decode())))
-    assert [(row["Engagé (€)"], row["Versé (€)"]) for row in rows] == [("8000.00", "2500.50")]
+    rows = csv_rows(export)
+    assert [(row["Engagé (€)"], row["Versé (€)"]) for row in rows] == [("8000,00", "2500,50")]
     staff_client.post(f"{url}delete/{allocation.pk}/")
     assert not Allocation.objects.filter(pk=allocation.pk).exists()
 

@@ -10,12 +10,12 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from openpyxl import load_workbook
 
 from extranet.constants import ASSOCIATES_GROUP, AssociateStatus, Instrument, MovementKind
 from extranet.models import Associate, College, HoldingMovement
 from extranet.services import membership
 from home.models import OutboxEmail
+from tests.exports import csv_rows, xlsx_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -364,13 +364,14 @@ def test_the_associates_export_neutralises_formulas(staff_client, salaries):
         someone, D(2020, 1, 1), Instrument.CURRENT_ACCOUNT, MovementKind.SUBSCRIPTION, amount=123456
     )
     url = "/admin/extranet-associates/"
-    csv = b"".join(staff_client.get(url, {"export": "csv"}).streaming_content).decode()
-    assert f"'{FORMULA}" in csv.replace('""', '"')
-    assert "'@SUM(1+1)" in csv
-    assert "1234.56" in csv  # euros, not cents
-    xlsx = staff_client.get(url, {"export": "xlsx"})
-    rows = list(load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active.values)
-    assert "'" + FORMULA in rows[1]
+    rows = csv_rows(staff_client.get(url, {"export": "csv"}))
+    row = next(row for row in rows if row["Courriel"] == "formule@example.org")
+    assert row["Nom"] == f"'{FORMULA}" and row["Structure"] == "'@SUM(1+1)"
+    assert row["Compte courant d'associé (€)"] == "1234,56"  # euros, not cents
+    assert row["Convocation par courriel"] in ("oui", "non")
+    xlsx = xlsx_rows(staff_client.get(url, {"export": "xlsx"}))
+    cells = next(cells for cells in xlsx if cells["Courriel"] == "formule@example.org")
+    assert cells["Nom"] == "'" + FORMULA
 
 
 def test_staff_import_a_csv_through_the_admin_after_reading_the_dry_run(staff_client):

@@ -1,19 +1,18 @@
 """Staff carry an idea through its statuses in the Wagtail admin: emails, duplicates, export."""
 
-import csv
+import datetime
 import html
-import io
 
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from openpyxl import load_workbook
 
 from home import figures
 from home.models import OutboxEmail
 from projects.models import Idea
 from projects.services.ideas import change_idea_status, mark_duplicate
+from tests.exports import csv_rows, csv_text, xlsx_rows, xlsx_table
 from tests.projects.factories import (
     CallForIdeasPageFactory,
     CommuneFactory,
@@ -296,8 +295,8 @@ def test_csv_export_of_a_call_holds_its_ideas_only(client, staff, call, two_call
     )
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="idees.csv"'
-    content = b"".join(response.streaming_content).decode()
-    rows = list(csv.DictReader(io.StringIO(content)))
+    content = csv_text(response)
+    rows = csv_rows(content)
     assert sorted(row["Numéro"] for row in rows) == sorted(str(idea.pk) for idea in mine)
     assert {row["Appel"] for row in rows} == {"Transitions 2026"}
     recyclerie = next(row for row in rows if row["Titre"] == "Recyclerie")
@@ -318,15 +317,36 @@ def test_xlsx_export_of_a_call_holds_its_ideas_only(client, staff, call, two_cal
     )
     assert response.status_code == 200
     assert "idees.xlsx" in response["Content-Disposition"]
-    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    sheet = workbook.active
-    header, *rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    header, rows = xlsx_table(response)
     assert header[:4] == ["Numéro", "Appel", "Reçue le", "Titre"]
     assert sorted(row[0] for row in rows) == sorted(idea.pk for idea in mine)
     assert {row[1] for row in rows} == {"Transitions 2026"}
     values = [value for row in rows for value in row]
     assert "Navette" not in values and "Dominique Autre" not in values
     assert "camille@example.org" in values
+
+
+def test_the_ideas_export_reads_as_the_listing_in_french(client, staff, call, two_calls_of_ideas):
+    recyclerie = two_calls_of_ideas[0][0]
+    received = datetime.datetime(2026, 1, 15, 13, 5, 42, 123456, tzinfo=datetime.UTC)
+    Idea.objects.filter(pk=recyclerie.pk).update(
+        created_at=received, is_published=True, consent_contact=False
+    )
+    url = reverse("wagtailsnippets_projects_idea:list")
+
+    listing = client.get(url, {"call": call.pk}).text
+    rows = csv_rows(client.get(url, {"call": call.pk, "export": "csv"}))
+    sheet = xlsx_rows(client.get(url, {"call": call.pk, "export": "xlsx"}))
+
+    row = next(row for row in rows if row["Titre"] == "Recyclerie")
+    cells = next(cells for cells in sheet if cells["Titre"] == "Recyclerie")
+    assert "15/01/2026 14:05" in listing, "the listing shows Paris time, to the minute"
+    assert row["Reçue le"] == "15/01/2026 14:05", "the same text in the CSV"
+    assert cells["Reçue le"] == datetime.datetime(2026, 1, 15, 14, 5, 42), "and in the XLSX"
+    assert (row["Publiée"], row["Accepte d'être recontacté·e"]) == ("oui", "non")
+    assert row["Statut"] == "retenue" == cells["Statut"]
+    assert row["Implication souhaitée"] == recyclerie.get_involvement_display()
+    assert list(row) == list(cells), "the same columns in CSV and XLSX"
 
 
 def test_export_needs_a_staff_login(client, call, two_calls_of_ideas):
