@@ -12,8 +12,10 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.cache import add_never_cache_headers
 from wagtail import hooks
+from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.models import PageViewRestriction
 from wagtail.permissions import register_permission_policy
 
@@ -21,6 +23,7 @@ from extranet import tasks as extranet_tasks
 from extranet import viewsets as extranet_viewsets
 from extranet.models import ExtranetPageMixin, GeneralAssemblyPage
 from extranet.services import privacy as extranet_privacy
+from extranet.views import assembly_admin
 
 ACCOUNT_RESTRICTIONS = (PageViewRestriction.LOGIN, PageViewRestriction.GROUPS)
 
@@ -84,3 +87,56 @@ def keep_copied_extranet_pages_private(request, page, new_page):
 def notify_associates_of_assembly(request, page):
     if isinstance(page.specific, GeneralAssemblyPage):
         extranet_tasks.notify_assembly_after_commit(page.pk)
+
+
+# --- running a general assembly (convocation, attendance, room counts, closing) -------
+
+
+class RunAssemblyButton(PageMenuItem):
+    label = "Piloter l'assemblée"
+    icon_name = "group"
+    url_name = "extranet_assembly_control"
+
+    def is_shown(self, user):
+        return self.page.permissions_for_user(user).can_edit()
+
+
+@hooks.register("register_page_header_buttons")
+def run_assembly_button(page, user, view_name, next_url=None):
+    if isinstance(page.specific_deferred, GeneralAssemblyPage) and page.pk:
+        yield RunAssemblyButton(page=page, priority=5)
+
+
+@hooks.register("register_admin_urls")
+def assembly_admin_urls():
+    prefix = "assemblees/<int:page_id>/"
+    views = assembly_admin
+    return [
+        path(prefix, views.ControlView.as_view(), name="extranet_assembly_control"),
+        path(
+            f"{prefix}convocation/",
+            views.SendConvocationView.as_view(),
+            name="extranet_assembly_convocation",
+        ),
+        path(
+            f"{prefix}courriers.pdf",
+            views.PostalPdfView.as_view(),
+            name="extranet_assembly_letters",
+        ),
+        path(
+            f"{prefix}etiquettes.pdf",
+            views.PostalPdfView.as_view(labels=True),
+            name="extranet_assembly_labels",
+        ),
+        path(
+            f"{prefix}presence/",
+            views.AttendanceView.as_view(),
+            name="extranet_assembly_attendance",
+        ),
+        path(
+            f"{prefix}salle/<int:resolution_id>/",
+            views.RoomCountView.as_view(),
+            name="extranet_assembly_room",
+        ),
+        path(f"{prefix}cloture/", views.CloseVoteView.as_view(), name="extranet_assembly_close"),
+    ]

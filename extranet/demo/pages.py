@@ -1,17 +1,34 @@
 """/extranet/ and the 2021 general assembly, from the article the project carries
 (home/demo/ag-2021-article.txt): the reports adopted unanimously, the vote creating
-the impulsion fund, the three working groups."""
+the impulsion fund, the three working groups; and the next general assembly, three
+weeks after the demo is loaded, convened, its online vote open, so that the demo
+associates (associe1-3, in three colleges) can vote, give a proxy and see the
+results screen."""
 
 import datetime
 import zoneinfo
+from decimal import Decimal
 
+from django.utils import timezone
 from wagtail.models import Page
 
-from extranet.constants import AssemblyKind, DocumentKind, ResolutionOutcome
+from extranet.constants import (
+    AssemblyEventKind,
+    AssemblyKind,
+    ConvocationChannel,
+    DocumentKind,
+    Majority,
+    ResolutionKind,
+    ResolutionOutcome,
+)
 from extranet.models import (
     AssemblyDocument,
+    AssemblyEvent,
     AssemblyResolution,
     Associate,
+    College,
+    CollegeShare,
+    Convocation,
     ExtranetHomePage,
     GeneralAssemblyIndexPage,
     GeneralAssemblyPage,
@@ -50,6 +67,43 @@ RESOLUTIONS = [
         False,
     ),
 ]
+
+# The next assembly: a mixed one (accounts, an election, a change of the statutes).
+NEXT_RESOLUTIONS = [
+    (
+        "Approbation des comptes 2025 et affectation du résultat",
+        "L'assemblée générale approuve les comptes de l'exercice 2025 tels qu'ils lui ont "
+        "été présentés, et décide d'affecter le résultat en réserve impartageable.",
+        ResolutionKind.ORDINARY,
+        "",
+        False,
+    ),
+    (
+        "Élection au conseil d'administration",
+        "L'assemblée générale élit Mme Claire Bourgeois, candidate du collège des "
+        "bénéficiaires, administratrice pour six ans.",
+        ResolutionKind.ORDINARY,
+        "",
+        True,
+    ),
+    (
+        "Modification des statuts : règlement du fonds d'impulsion",
+        "L'assemblée générale, statuant en la forme extraordinaire, inscrit le fonds "
+        "d'impulsion dans les statuts : son objet (l'expérimentation de projets du "
+        "territoire), son comité d'attribution et le compte rendu annuel de ses aides.",
+        ResolutionKind.EXTRAORDINARY,
+        Majority.TWO_THIRDS,
+        False,
+    ),
+]
+# The colleges' shares of the voting rights (percent, 100 in all).
+COLLEGE_SHARES = {
+    "salaries": 30,
+    "beneficiaires": 20,
+    "collectivites": 20,
+    "partenaires": 20,
+    "fondateurs": 10,
+}
 
 DOCUMENT_ORDER = [
     DocumentKind.FINANCIAL_REPORT,
@@ -174,6 +228,7 @@ def load(home: Page, *, documents: dict) -> int:
             ],
         )
     )
+    note(_next_assembly(assemblies))
     groups = note(
         ensure_child(
             extranet,
@@ -199,3 +254,81 @@ def load(home: Page, *, documents: dict) -> int:
             group.members.set(members)
             group.save_revision().publish()
     return created
+
+
+def _next_assembly(assemblies):
+    """The next general assembly, three weeks from now: convened, its vote open since
+    yesterday until the assembly begins."""
+    now = timezone.now()
+    held_at = timezone.localtime(now + datetime.timedelta(days=21)).replace(
+        hour=18, minute=30, second=0, microsecond=0
+    )
+    colleges = {college.slug: college for college in College.objects.all()}
+    page, was_created = ensure_child(
+        assemblies,
+        GeneralAssemblyPage,
+        str(held_at.year),
+        title=f"Assemblée générale {held_at.year}",
+        held_at=held_at,
+        place="Groupe Demain, Conliège",
+        kind=AssemblyKind.MIXED,
+        summary=(
+            "Les comptes 2025, l'élection d'une administratrice et l'inscription du fonds "
+            "d'impulsion dans les statuts. Votez en ligne, ou donnez pouvoir à un associé."
+        ),
+        agenda=(
+            "<ol><li>Partie ordinaire : comptes 2025 et affectation du résultat</li>"
+            "<li>Partie ordinaire : élection au conseil d'administration</li>"
+            "<li>Partie extraordinaire : règlement du fonds d'impulsion dans les "
+            "statuts</li></ol>"
+        ),
+        votes_open_at=now - datetime.timedelta(days=1),
+        votes_close_at=held_at,
+        college_shares=[
+            CollegeShare(college=colleges[slug], share=Decimal(share), sort_order=order)
+            for order, (slug, share) in enumerate(COLLEGE_SHARES.items())
+            if slug in colleges
+        ],
+        resolutions=[
+            AssemblyResolution(
+                title=title,
+                text=text,
+                kind=kind,
+                majority=majority,
+                secret=secret,
+                sort_order=order,
+            )
+            for order, (title, text, kind, majority, secret) in enumerate(NEXT_RESOLUTIONS)
+        ],
+    )
+    if was_created:
+        _record_convocation(page, sent_at=now)
+    return page, was_created
+
+
+def _record_convocation(page, *, sent_at):
+    """The convocation as if sent today (the demo sends no email): one record per
+    associate with voting rights, by email or by post as they agreed."""
+    associates = list(Associate.objects.with_voting_rights(timezone.localdate(page.held_at)))
+    Convocation.objects.bulk_create(
+        [
+            Convocation(
+                assembly=page,
+                associate=associate,
+                channel=ConvocationChannel.EMAIL
+                if associate.consent_electronic
+                else ConvocationChannel.POST,
+            )
+            for associate in associates
+        ]
+    )
+    GeneralAssemblyPage.objects.filter(pk=page.pk).update(
+        convocation_sent_at=sent_at,
+        convocation_date=timezone.localdate(sent_at),
+        associates_count=len(associates),
+    )
+    AssemblyEvent.objects.create(
+        assembly=page,
+        kind=AssemblyEventKind.CONVOCATION_SENT,
+        detail="Convocation de démonstration (aucun courriel envoyé).",
+    )

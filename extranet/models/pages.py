@@ -373,7 +373,10 @@ class GeneralAssemblyPage(ExtranetPageMixin, RoutablePageMixin, Page):
 
     def with_content_json(self, content):
         obj = super().with_content_json(content)
-        for name in self.SERVICE_FIELDS:
+        kept = self.SERVICE_FIELDS
+        if self.convocation_sent_at:
+            kept += ("convocation_date", "associates_count")
+        for name in kept:
             setattr(obj, name, getattr(self, name))
         if self.votes_closed_at:
             stored = {

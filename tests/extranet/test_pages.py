@@ -103,6 +103,10 @@ def test_the_home_shows_my_membership_with_its_totals(associate_client, associat
 
 
 def test_the_home_announces_the_next_general_assembly(associate_client, associates):
+    # The demo's next assembly (three weeks ahead) is announced; without it, nothing is.
+    page = main_text(associate_client.get(EXTRANET))
+    assert "Prochaine assemblée générale" in page and "Groupe Demain, Conliège" in page
+    GeneralAssemblyPage.objects.filter(held_at__gt=timezone.now()).get().unpublish()
     page = main_text(associate_client.get(EXTRANET))
     assert "Aucune assemblée générale n'est annoncée" in page
     assert "Dernière assemblée" in page and "Assemblée générale 2021" in page
