@@ -1,11 +1,17 @@
+import logging
 import re
+import secrets
+import sys
 import unicodedata
 
-from django.http import HttpResponse
+from django.core.cache import cache
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_GET, require_safe
 from wagtail.models import Page
 from wagtail.search.query import PlainText
 
@@ -13,7 +19,11 @@ from home.links import absolute_url
 from home.models import paginate
 from home.sitemaps import BaseUrlSitemap
 
+logger = logging.getLogger(__name__)
+
 SEARCH_PER_PAGE = 10
+# What the 503 page asks clients (and crawlers) to wait before trying again.
+RETRY_AFTER_SECONDS = 60
 MAX_QUERY_LENGTH = 200
 # More words than anyone types: each one is a term the database must match.
 MAX_QUERY_WORDS = 20
@@ -84,7 +94,64 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
-    # No database or context processors: this page must render when they fail.
+    """Django's handler500, called while the exception is being handled.
+
+    A database that cannot be reached (down, restarting, unreachable) is an outage,
+    not a bug: the visitor gets the French 503 page with Retry-After, and the next
+    request reconnects by itself (CONN_HEALTH_CHECKS). Nothing was written: the
+    failed query's transaction never committed. No database or context processors
+    here: these pages must render when they fail.
+    """
     from django.template import loader
 
+    if database_unavailable(sys.exc_info()[1]):
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        add_never_cache_headers(response)
+        return response
     return HttpResponse(loader.get_template("500.html").render(), status=500)
+
+
+def database_unavailable(error: BaseException | None) -> bool:
+    """True for a lost or refused database connection, whatever layer raised it: Django
+    wraps the driver's OperationalError (refused, closed, timed out, SQLite's lock
+    timeout) and InterfaceError (a connection already closed). Errors in the SQL itself
+    (ProgrammingError, IntegrityError) remain bugs: a 500."""
+    return isinstance(error, OperationalError | InterfaceError)
+
+
+@never_cache
+@require_safe
+def health(request):
+    """For the load balancer and the supervisor: can this app server reach the database
+    and the cache? 200 when both answer, 503 otherwise; never cached, no detail of the
+    failure (it is logged)."""
+    checks = {"database": _database_answers(), "cache": _cache_answers()}
+    healthy = all(checks.values())
+    return JsonResponse(
+        {
+            "status": "ok" if healthy else "indisponible",
+            **{name: "ok" if fine else "indisponible" for name, fine in checks.items()},
+        },
+        status=200 if healthy else 503,
+    )
+
+
+def _database_answers() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone() == (1,)
+    except DatabaseError:
+        logger.warning("Health check: the database does not answer.", exc_info=True)
+        return False
+
+
+def _cache_answers() -> bool:
+    key, token = "health-check", secrets.token_hex(8)
+    try:
+        cache.set(key, token, timeout=30)
+        return cache.get(key) == token
+    except Exception:  # Redis down, refused, timed out: any client error
+        logger.warning("Health check: the cache does not answer.", exc_info=True)
+        return False

@@ -29,6 +29,8 @@ urlpatterns = [
     path("_util/login/", RedirectView.as_view(url=settings.LOGIN_URL, query_string=True)),
     path("sitemap.xml", sitemap, {"sitemaps": home_views.SITEMAPS}, name="sitemap"),
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
+    # For the load balancer: 200 when the database and the cache answer, else 503.
+    path("health/", home_views.health, name="health"),
 ]
 
 if settings.DEBUG or getattr(settings, "SERVE_MEDIA", False):

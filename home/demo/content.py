@@ -22,6 +22,7 @@ from home.models import (
     OrganisationSettings,
     StandardPage,
 )
+from home.site_address import follow_base_url
 
 ARTICLE = Path(__file__).with_name("ag-2021-article.txt")
 
@@ -116,6 +117,8 @@ def load(stdout=None) -> dict[str, int]:
         site.save()
         if old_root.depth == 2 and old_root.content_type.model == "page" and old_root.pk != home.pk:
             old_root.delete()
+    # The site's address is BASE_URL's, not Wagtail's `localhost` (home.site_address).
+    follow_base_url()
 
     if not home.key_figures.exists():
         for order, (label, qualifier, offset, source) in enumerate(KEY_FIGURES):

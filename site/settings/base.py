@@ -6,8 +6,11 @@ are read through `clusterjura.env` and listed in the README.
 
 import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from clusterjura import env
@@ -68,6 +71,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Security headers on every answer, cached pages and static files included.
+    "home.middleware.ContentSecurityPolicyMiddleware",
+    "home.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -97,6 +103,8 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                # csp_nonce, for an inline <script nonce="{{ csp_nonce }}"> (SECURE_CSP).
+                "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
@@ -181,6 +189,11 @@ WAGTAIL_PASSWORD_RESET_ENABLED = False
 OTP_REQUIRED_FOR_STAFF = env.get_bool("OTP_REQUIRED_FOR_STAFF", True)
 OTP_TOTP_ISSUER = "Clus'Ter Jura"
 SESSION_COOKIE_HTTPONLY = True
+# With Redis, sessions are read from the shared cache and written through to the
+# database: any app server knows a login made on another, and a logout or a Redis
+# restart loses nothing. Without it, the database alone.
+if _redis_url:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -200,7 +213,8 @@ WAGTAIL_CONTENT_LANGUAGES = [("fr", "Français")]
 FORMAT_MODULE_PATH = ["clusterjura.formats"]
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where `collectstatic` writes (at build time), served by WhiteNoise.
+STATIC_ROOT = Path(env.get_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.get_str("MEDIA_ROOT", str(BASE_DIR / "media")))
@@ -211,8 +225,57 @@ PRIVATE_MEDIA_ROOT = Path(env.get_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "priv
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "private": {"BACKEND": "home.storage.PrivateFileSystemStorage"},
+    # collectstatic (at build) writes each file under a hashed name with a gzip copy;
+    # WhiteNoise serves the hashed names as immutable, cached for ten years.
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Several app servers: media on S3-compatible storage (django-storages), so that no
+# server keeps files of its own. Images (and their renditions) in a bucket readable by
+# anyone (each object public-read, unless AWS_DEFAULT_ACL=none when a bucket policy
+# does it); documents in a private bucket (or a private prefix of the same bucket),
+# every object private, read by the app only after its permission check
+# (home.documents.serve): the bucket never gives them to a browser.
+_bucket = env.get_str("AWS_STORAGE_BUCKET_NAME")
+MEDIA_ORIGINS: list[str] = []  # where public images are served from, if not this site
+if _bucket:
+    _s3 = {
+        "endpoint_url": env.get_str("AWS_S3_ENDPOINT_URL"),
+        "region_name": env.get_str("AWS_S3_REGION_NAME"),
+        "access_key": env.get_str("AWS_ACCESS_KEY_ID"),
+        "secret_key": env.get_str("AWS_SECRET_ACCESS_KEY"),
+        # Never replace a file of the same name: Wagtail gives each upload its own.
+        "file_overwrite": False,
+    }
+    _public_acl = env.get_str("AWS_DEFAULT_ACL", "public-read")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_s3,
+            "bucket_name": _bucket,
+            "default_acl": None if _public_acl.lower() == "none" else _public_acl,
+            "querystring_auth": False,
+        },
+    }
+    _private_bucket = env.get_str("AWS_PRIVATE_BUCKET_NAME", _bucket)
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_s3,
+            "bucket_name": _private_bucket,
+            "location": env.get_str("AWS_PRIVATE_LOCATION", "private"),
+            "default_acl": "private",
+            # If an address is ever asked for, a signed one that expires in 5 minutes.
+            "querystring_auth": True,
+            "querystring_expire": 300,
+        },
+    }
+    if _private_bucket == _bucket and _public_acl.lower() == "none":
+        raise ImproperlyConfigured(
+            "AWS_DEFAULT_ACL=none makes the bucket readable by a policy: give the documents "
+            "a bucket of their own (AWS_PRIVATE_BUCKET_NAME)."
+        )
+    _endpoint = urlsplit(_s3["endpoint_url"] or f"https://{_bucket}.s3.amazonaws.com")
+    MEDIA_ORIGINS = [f"{_endpoint.scheme}://{_endpoint.netloc}"]
 
 # Email (Django 6.1 mailers): console unless EMAIL_HOST names an SMTP server.
 DEFAULT_FROM_EMAIL = env.get_str("DEFAULT_FROM_EMAIL", "Clus'Ter Jura <contact@clusterjura.fr>")
@@ -267,6 +330,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.get_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_4
 
 SESSION_COOKIE_SECURE = env.get_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# No script of the site reads the CSRF cookie (forms carry the token, and Wagtail's
+# admin takes it from the page).
+CSRF_COOKIE_HTTPONLY = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # How many reverse proxies in front of the site append to X-Forwarded-For: the
 # client address used by the rate limits is taken that far from the right.
@@ -282,10 +348,62 @@ STRIPE_API_BASE = env.get_str("STRIPE_API_BASE", "")
 # The demo loader creates the extranet's demo accounts (associe1..3, visiteur) only
 # with DEBUG on, or when this says so explicitly: never by accident in production.
 DEMO_USERS = env.get_bool("DEMO_USERS", False)
+
+# --- HTTPS and security headers (`manage.py check --deploy` is clean in production) ---
+# BASE_URL's scheme sets the defaults: a site published over https redirects plain
+# http (the proxy says which through X-Forwarded-Proto) and sends HSTS for a year.
+_https = BASE_URL.startswith("https://")
+SECURE_SSL_REDIRECT = env.get_bool("SECURE_SSL_REDIRECT", _https)
+# The load balancer asks each app server directly, over plain http.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+SECURE_HSTS_SECONDS = env.get_int("SECURE_HSTS_SECONDS", 31_536_000 if _https else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Wagtail's preview shows the page in a frame of the admin: same origin only (and
+# frame-ancestors 'self' below, for browsers that read the CSP).
 X_FRAME_OPTIONS = "SAMEORIGIN"
-SECURE_HSTS_SECONDS = env.get_int("SECURE_HSTS_SECONDS", 0)
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), "
+    "bluetooth=(), magnetometer=(), gyroscope=(), accelerometer=(), browsing-topics=()"
+)
+SILENCED_SYSTEM_CHECKS = [
+    # X_FRAME_OPTIONS is SAMEORIGIN, not DENY: Wagtail's page preview is a frame of the
+    # admin, on the same origin. No other origin may frame the site.
+    "security.W019",
+    # HSTS preload asks browsers to hard-code https for the domain and every subdomain,
+    # and is hard to undo: the cooperative's decision, not a default of the code.
+    "security.W021",
+]
+# Content Security Policy (Django's ContentSecurityPolicyMiddleware, through
+# home.middleware): scripts, styles, fonts and frames from the site only, no inline
+# script without the page's nonce ({{ csp_nonce }}), nothing from a third-party host.
+# Forms post to the site, which may then send the donor to Stripe's Checkout page.
+_stripe_origins = ["https://checkout.stripe.com", "https://billing.stripe.com"]
+if STRIPE_API_BASE:
+    _api = urlsplit(STRIPE_API_BASE)  # the tests' Stripe double serves the payment page
+    _stripe_origins.append(f"{_api.scheme}://{_api.netloc}")
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:", *MEDIA_ORIGINS],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF, *_stripe_origins],
+    "frame-ancestors": [CSP.SELF],
+}
+# Wagtail's admin writes inline scripts and style attributes, and previews images from
+# the browser's memory: the same policy, with those allowed, under /admin/ only.
+SECURE_CSP_ADMIN = {
+    **SECURE_CSP,
+    "script-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:", "blob:", *MEDIA_ORIGINS],
+}
 
 LOGGING = {
     "version": 1,
