@@ -12,6 +12,12 @@ ASSOCIATES_GROUP = "Associés"
 # One group per voting college, named from the college ("Collège : Salariés"), for
 # pages restricted to some colleges through Wagtail's privacy button.
 COLLEGE_GROUP_PREFIX = "Collège : "
+# The collection of the associates' documents (restricted to their group): reports,
+# accounts, the minutes written when a vote closes.
+ASSOCIATES_COLLECTION = "Documents des associés"
+# The label of the minutes written when a vote closes (extranet.services.results), by
+# which the page keeps them when an older revision is published.
+GENERATED_MINUTES_LABEL = "Procès-verbal (généré à la clôture du vote, à signer)"
 
 # A visit to the extranet home less than this after the previous one continues the
 # same visit: "new since your last visit" keeps showing the same documents.

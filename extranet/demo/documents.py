@@ -7,12 +7,11 @@ from django.core.files.base import ContentFile
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 from wagtail.documents import get_document_model
-from wagtail.models import BaseViewRestriction, Collection, CollectionViewRestriction
 
 from extranet.constants import DocumentKind
-from extranet.models import associates_group
+from extranet.models import associates_collection
 
-COLLECTION = "Documents des associés"
+__all__ = ["DOCUMENTS", "associates_collection", "load", "placeholder_pdf"]
 
 DOCUMENTS = [
     # kind, title, file name
@@ -50,21 +49,6 @@ def placeholder_pdf(title: str) -> bytes:
     pdf.showPage()
     pdf.save()
     return buffer.getvalue()
-
-
-def associates_collection() -> Collection:
-    """The collection of the associates' documents, restricted to their group."""
-    root = Collection.get_first_root_node()
-    collection = root.get_children().filter(name=COLLECTION).first()
-    if collection is None:
-        collection = root.add_child(instance=Collection(name=COLLECTION))
-    collection = Collection.objects.get(pk=collection.pk)
-    if not CollectionViewRestriction.objects.filter(collection=collection).exists():
-        restriction = CollectionViewRestriction.objects.create(
-            collection=collection, restriction_type=BaseViewRestriction.GROUPS
-        )
-        restriction.groups.set([associates_group()])
-    return collection
 
 
 def load() -> dict:

@@ -34,7 +34,7 @@ from extranet.models.pages import (
     WorkingGroupPage,
     college_shares_error,
 )
-from extranet.models.privacy import associates_group, viewable_by
+from extranet.models.privacy import associates_collection, associates_group, viewable_by
 
 __all__ = [
     "EXTRANET_PAGE_MODELS",
@@ -51,6 +51,7 @@ __all__ = [
     "AssemblyNotice",
     "AssemblyResolution",
     "Associate",
+    "associates_collection",
     "Balance",
     "College",
     "ExtranetHomePage",

@@ -31,6 +31,7 @@ from extranet.constants import (
     DEFAULT_MAJORITY,
     DEFAULT_PROXY_CAP,
     DEFAULT_QUORUM,
+    GENERATED_MINUTES_LABEL,
     RECENT_DOCUMENTS_LIMIT,
     AssemblyKind,
     DocumentKind,
@@ -388,6 +389,14 @@ class GeneralAssemblyPage(ExtranetPageMixin, RoutablePageMixin, Page):
             for resolution in obj.resolutions.all():
                 for name, value in stored.get(resolution.pk, {}).items():
                     setattr(resolution, name, value)
+            # The minutes written at closing are a record: a revision saved before
+            # them does not take them away.
+            linked = {link.pk for link in obj.documents.all()}
+            minutes = AssemblyDocument.objects.filter(
+                page=self, kind=DocumentKind.MINUTES, title=GENERATED_MINUTES_LABEL
+            ).exclude(pk__in=linked)
+            if minutes:
+                obj.documents.add(*minutes)
         return obj
 
     def clean_resolutions_against_votes(self) -> dict:

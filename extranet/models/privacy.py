@@ -7,15 +7,36 @@ listed to the others. Password restrictions are never assumed passed in a listin
 """
 
 from django.contrib.auth.models import Group
-from wagtail.models import BaseViewRestriction, PageViewRestriction
+from wagtail.models import (
+    BaseViewRestriction,
+    Collection,
+    CollectionViewRestriction,
+    PageViewRestriction,
+)
 
-from extranet.constants import ASSOCIATES_GROUP
+from extranet.constants import ASSOCIATES_COLLECTION, ASSOCIATES_GROUP
 
 
 def associates_group() -> Group:
     """The "Associés" group (the data migration creates it; recreated if staff deleted it)."""
     group, _created = Group.objects.get_or_create(name=ASSOCIATES_GROUP)
     return group
+
+
+def associates_collection() -> Collection:
+    """The collection of the associates' documents, restricted to their group (created,
+    or its restriction restored, when missing)."""
+    root = Collection.get_first_root_node()
+    collection = root.get_children().filter(name=ASSOCIATES_COLLECTION).first()
+    if collection is None:
+        collection = root.add_child(instance=Collection(name=ASSOCIATES_COLLECTION))
+    collection = Collection.objects.get(pk=collection.pk)
+    if not CollectionViewRestriction.objects.filter(collection=collection).exists():
+        restriction = CollectionViewRestriction.objects.create(
+            collection=collection, restriction_type=BaseViewRestriction.GROUPS
+        )
+        restriction.groups.set([associates_group()])
+    return collection
 
 
 def passes(restriction: BaseViewRestriction, user, group_ids: set[int]) -> bool:
