@@ -17,7 +17,7 @@ UV_VERSION := 0.13.8
 UV_COMPILE = $(VENV)/bin/uv pip compile pyproject.toml --universal --python-version 3.12 \
 	--generate-hashes --custom-compile-command "make lock" --quiet
 
-.PHONY: run test install install-dev browser-deps lint format check-migrations worker bench lock clean stripe-double
+.PHONY: run test install install-dev browser-deps services lint format check-migrations worker bench lock clean stripe-double
 
 $(VENV)/.created:
 	@python=$$(bin/find-python) || exit 1; \
@@ -51,7 +51,12 @@ run: install
 browser-deps:
 	@bin/install-browser
 
-test: install-dev browser-deps
+# Redis and PostgreSQL for the scale-out and outage tests (tests/home/test_scale_out.py,
+# tests/home/test_faults.py), whatever database the suite itself runs on.
+services:
+	@bin/start-services
+
+test: install-dev browser-deps services
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 lint: install-dev
