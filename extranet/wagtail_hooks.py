@@ -19,9 +19,10 @@ from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.models import PageViewRestriction
 from wagtail.permissions import register_permission_policy
 
+from extranet import dashboard as extranet_dashboard
 from extranet import tasks as extranet_tasks
 from extranet import viewsets as extranet_viewsets
-from extranet.models import ExtranetPageMixin, GeneralAssemblyPage
+from extranet.models import Associate, ExtranetPageMixin, GeneralAssemblyPage
 from extranet.services import privacy as extranet_privacy
 from extranet.views import assembly_admin
 
@@ -63,6 +64,14 @@ for _model, _policy in extranet_viewsets.POLICIES.items():
 @hooks.register("register_admin_viewset")
 def register_associates_viewsets():
     return extranet_viewsets.AssociatesGroup()
+
+
+@hooks.register("construct_homepage_panels")
+def add_next_assembly_panel(request, panels):
+    """The next general assembly, for staff who follow the associates."""
+    policy = extranet_viewsets.POLICIES[Associate]
+    if policy.user_has_any_permission(request.user, ["add", "change", "view"]):
+        panels.append(extranet_dashboard.NextAssemblyPanel())
 
 
 @hooks.register("before_serve_page", order=-100)

@@ -1,17 +1,21 @@
 """Admin screens of the base app: the site's outbox ("Courriels") and the document
-download log ("Téléchargements")."""
+download log ("Téléchargements"), the failed emails on the dashboard, and where an editor
+lands after publishing a page."""
 
 import django_filters
 from django.contrib.auth import get_user_model
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column
+from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.models import Collection
 from wagtail.permissions import register_permission_policy
 
+from home.dashboard import FailedEmailsPanel
 from home.exports import SafeExportMixin
 from home.models import Document, DocumentDownload, OutboxEmail
 from home.viewsets import LocalDateColumn, ReadOnlyPolicy
@@ -92,12 +96,34 @@ class OutboxViewSet(ModelViewSet):
     form_fields = ["state"]  # never offered: ReadOnlyPolicy allows no add nor change
 
 
-register_permission_policy(OutboxEmail, ReadOnlyPolicy(OutboxEmail))
+OUTBOX_POLICY = ReadOnlyPolicy(OutboxEmail)
+register_permission_policy(OutboxEmail, OUTBOX_POLICY)
 
 
 @hooks.register("register_admin_viewset")
 def register_outbox_viewset():
     return OutboxViewSet("outbox")
+
+
+@hooks.register("construct_homepage_panels")
+def add_failed_emails_panel(request, panels):
+    if OUTBOX_POLICY.user_has_permission(request.user, "view"):
+        panels.append(FailedEmailsPanel())
+
+
+@hooks.register("after_create_page")
+@hooks.register("after_edit_page")
+def back_to_the_section_after_publishing(request, page):
+    """After "Publier", the editor sees the page among its siblings: the listing of its
+    parent (Wagtail's own choice), except for a site's home page, whose parent is the
+    tree's root (a listing titled "Root"): there, the home page's own listing. Saving a
+    draft stays on the editor (Wagtail's own choice); a `next` address is followed."""
+    if "action-publish" not in request.POST or get_valid_next_url_from_request(request):
+        return None
+    if not page.permissions_for_user(request.user).can_publish():
+        return None  # only a draft was saved: Wagtail keeps the editor open
+    parent = page.get_parent()
+    return redirect("wagtailadmin_explore", page.pk if parent.is_root() else parent.pk)
 
 
 def _downloaders(request):

@@ -1,5 +1,6 @@
-"""The fund on Wagtail's dashboard: money received by month over the last twelve months,
-the number of donors, and each live campaign's progress toward its goal.
+"""The fund on Wagtail's dashboard: the gifts of this month (count and amount), money
+received by month over the last twelve months, the number of donors, and each live
+campaign's progress toward its goal.
 
 Counted gifts only (paid, online or offline), refunds deducted: the figures of the
 campaign pages. Three queries whatever the number of gifts or months (pinned in
@@ -97,6 +98,7 @@ def fund_summary(today: datetime.date | None = None) -> dict:
         )
     return {
         "months": months,
+        "this_month": months[-1],
         "total": euros_label(overall["total_cents"] or 0),
         "donors": overall["donors"] or 0,
         "recent_total": euros_label(overall["recent_cents"] or 0),
