@@ -6,8 +6,9 @@ class HomeConfig(AppConfig):
     verbose_name = "Site et actualités"
 
     def ready(self):
-        from home import checks, signals, site_address  # noqa: F401 (checks register themselves)
+        from home import cache, checks, site_address  # noqa: F401 (checks register themselves)
 
-        signals.connect()
         # After each migrate, the Wagtail Site's address is BASE_URL's.
         site_address.connect(self)
+        # Publishing, moving, settings...: the cached pages and fragments are replaced.
+        cache.connect()

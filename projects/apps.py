@@ -7,9 +7,10 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Projets et appels à idées")
 
     def ready(self):
+        from home import cache as page_cache
         from home import figures
         from projects import views  # noqa: F401  (registers the page views, home.routing)
-        from projects.models import Idea, ProjectPage, WorkshopPage
+        from projects.models import Commune, Idea, ProjectPage, ProjectStatus, Theme, WorkshopPage
 
         figures.register(
             "projects", _("Projets amorcés (hors exemples)"), ProjectPage.objects.count_seeded
@@ -21,3 +22,5 @@ class ProjectsConfig(AppConfig):
         figures.register(
             "ideas", _("Idées reçues sur le site"), lambda: Idea.objects.counted().count()
         )
+        # Themes, communes and statuses show on the project, call and workshop pages.
+        page_cache.invalidate_on_change(Theme, Commune, ProjectStatus)

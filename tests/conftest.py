@@ -51,9 +51,12 @@ def demo_site(db) -> HomePage:
 
 @pytest.fixture(autouse=True)
 def _isolated_cache():
-    """The rate limits and Wagtail's caches live in the cache: start each test empty."""
-    from django.core.cache import cache
+    """The rate limits, Wagtail's caches and the page cache (pages and fragments,
+    CACHES["pages"]) live in the caches: start each test with them empty."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
     yield
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()

@@ -18,6 +18,7 @@ from donations.constants import DONOR_FIELDS, Channel, DonationStatus, Frequency
 from donations.models import Donation, DonationPage
 from donations.services import receipts
 from donations.tasks import issue_receipt
+from home import cache as page_cache
 
 OFFLINE_CHANNELS = (Channel.CHEQUE, Channel.TRANSFER, Channel.CASH)
 
@@ -76,6 +77,8 @@ def record_offline_gift(
         )
         donation.full_clean()
         donation.save()
+        # It counts toward the goal at once: the fund's pages show new figures.
+        page_cache.invalidate(purge_pages=[page.pk] if page is not None else [])
         log(instance=donation, action="donations.offline_recorded", user=by_user)
         donation_id = donation.pk
         transaction.on_commit(lambda: issue_receipt.enqueue(donation_id))

@@ -18,6 +18,7 @@ from donations.constants import STATUS_RANK, Channel, DonationStatus
 from donations.models import Donation
 from donations.models.donations import format_eur
 from donations.services import receipts
+from home import cache as page_cache
 
 
 class RefundRefused(ValueError):
@@ -112,6 +113,8 @@ def record_refund(
             locked.status = DonationStatus.REFUNDED
             fields.append("status")
         locked.save(update_fields=fields)
+        # The fund's progress counts what it keeps.
+        page_cache.invalidate(purge_pages=[locked.page_id] if locked.page_id else [])
         receipts.on_refund(donation=locked)
         if by_user is not None:
             log(

@@ -24,6 +24,7 @@ from donations.constants import (
 from donations.models import Donation, StripeEvent, Subscription
 from donations.services import notices, receipts, refunds
 from donations.tasks import issue_receipt
+from home import cache as page_cache
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +85,8 @@ def _advance(donation: Donation, status: str, **fields) -> bool:
     if status == DonationStatus.PAID and donation.received_at is None:
         donation.received_at = timezone.now()
     donation.save()
+    # The fund's progress (campaign page, ledger) and the donor wall count paid gifts.
+    page_cache.invalidate(purge_pages=[donation.page_id] if donation.page_id else [])
     if status == DonationStatus.PAID:
         donation_id = donation.pk
         transaction.on_commit(lambda: issue_receipt.enqueue(donation_id))

@@ -1,65 +1,114 @@
-"""Navigation shared by every page: main menu and breadcrumbs."""
+"""Navigation and organisation details shared by every page: main menu, breadcrumbs,
+footer. What every page shows is cached under the page cache's version (home.cache),
+so publishing, moving or deleting a page, or editing the settings, refreshes it."""
 
 from django import template
-from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from wagtail.models import Page, Site
+
+from home import cache as page_cache
 
 register = template.Library()
 
 
-def _site_root(request):
-    """The site's root page, looked up once per request."""
-    if not hasattr(request, "_site_root_cache"):
-        site = Site.find_for_request(request)
-        request._site_root_cache = site.root_page if site else None
-    return request._site_root_cache
+def _site(request):
+    """The request's Wagtail site, looked up once per request."""
+    if not hasattr(request, "_site_cache"):
+        request._site_cache = Site.find_for_request(request)
+    return request._site_cache
 
 
 @register.inclusion_tag("components/main_menu.html", takes_context=True)
 def main_menu(context):
     request = context["request"]
     current = context.get("page")
-    root = _site_root(request)
-    items = []
-    if root is not None:
-        items = list(root.get_children().live().public().in_menu())
+    site = _site(request)
+
+    def build() -> list[dict]:
+        if site is None:
+            return []
+        items = site.root_page.get_children().live().public().in_menu()
+        return [
+            {"pk": item.pk, "path": item.path, "title": item.title, "url": item.get_url(request)}
+            for item in items.only("pk", "path", "title", "url_path", "depth")
+        ]
+
+    key = f"menu:{site.pk if site else 0}:{request.get_host()}"
     current_path = getattr(current, "path", "")
-    for item in items:
-        item.is_active = bool(current_path) and current_path.startswith(item.path)
-    return {"request": request, "menu_items": items, "root": root, "current": current}
+    current_pk = getattr(current, "pk", None)
+    items = [
+        {
+            **item,
+            "is_active": bool(current_path) and current_path.startswith(item["path"]),
+            "is_current": item["pk"] == current_pk,
+        }
+        for item in page_cache.fragment(request, key, build)
+    ]
+    return {"request": request, "menu_items": items}
 
 
 @register.inclusion_tag("components/breadcrumbs.html", takes_context=True)
 def breadcrumbs(context):
     request = context["request"]
     page = context.get("page")
-    root = _site_root(request)
+    site = _site(request)
+    root = site.root_page if site else None
     ancestors = []
     if page is not None and root is not None and getattr(page, "depth", 0) > root.depth:
         ancestors = list(Page.objects.ancestor_of(page).filter(depth__gte=root.depth))
     return {"request": request, "ancestors": ancestors, "page": page}
 
 
-NEWS_INDEX_CACHE_KEY = "news-index-url:%s"
-
-
 @register.simple_tag(takes_context=True)
 def news_index_url(context) -> str:
     """The URL of the site's news index (its slug is the staff's to change), or "".
 
-    Cached per site: every page links to it (RSS in the head, footer); the cache is
-    cleared when a news index is published, unpublished, moved or deleted (home.signals).
+    Every page links to it (RSS in the head, footer): cached with the page cache's
+    version, replaced when any page is published, unpublished, moved or deleted.
     """
     request = context["request"]
-    site = Site.find_for_request(request)
+    site = _site(request)
     if site is None:
         return ""
-    key = NEWS_INDEX_CACHE_KEY % site.pk
 
-    def lookup() -> str:
+    def build() -> str:
         from home.models import NewsIndexPage
 
         index = NewsIndexPage.objects.live().public().descendant_of(site.root_page).first()
         return index.get_url(request) if index else ""
 
-    return cache.get_or_set(key, lookup, timeout=3600)
+    return page_cache.fragment(request, f"news-index-url:{site.pk}:{request.get_host()}", build)
+
+
+@register.simple_tag(takes_context=True)
+def organisation(context):
+    """The organisation's settings of the request's site (home.OrganisationSettings),
+    cached: the title of every page and the footer show them."""
+    from home.models import OrganisationSettings
+
+    request = context["request"]
+    site = _site(request)
+    if site is None:
+        return None
+    return page_cache.fragment(
+        request, f"organisation:{site.pk}", lambda: OrganisationSettings.for_request(request)
+    )
+
+
+@register.simple_tag(takes_context=True)
+def site_footer(context) -> str:
+    """The footer (components/footer.html), rendered once per version and host: the
+    organisation's details, its legal pages and the news feed."""
+    request = context["request"]
+
+    def build() -> str:
+        return render_to_string(
+            "components/footer.html",
+            {"request": request, "org": organisation(context)},
+        )
+
+    site = _site(request)
+    return mark_safe(  # noqa: S308 (rendered by the template engine, escaped there)
+        page_cache.fragment(request, f"footer:{site.pk if site else 0}:{request.get_host()}", build)
+    )

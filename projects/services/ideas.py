@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from home import cache as page_cache
 from home.links import absolute_url
 from home.organisation import organisation_for, staff_notification_address
 from home.outbox import queue_email
@@ -81,6 +82,8 @@ def submit_idea(
         )
         idea.full_clean()
         idea.save()
+        # The home page counts the ideas received (home.figures).
+        page_cache.invalidate(purge=["/"])
         _acknowledge(idea)
         staff_address = staff_notification_address(call.get_site())
         if staff_address:
@@ -121,6 +124,8 @@ def save_staff_edit(*, idea: Idea) -> Idea:
             _relink_duplicates(idea=idea, original=idea.duplicate_of)
         idea.full_clean()
         idea.save()
+        # Published ideas and answers show on the call's page; the figures count them.
+        page_cache.invalidate()
         if idea.status != stored.status and idea.consent_contact:
             _status_changed(idea)
     return idea

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
+from home import cache as page_cache
 from home.links import absolute_url
 from home.organisation import organisation_for, staff_notification_address
 from home.outbox import queue_email
@@ -186,6 +187,10 @@ def _cancel_signature(pk: int, email: str, stamp: str) -> str:
 
 
 def _lock(workshop_id: int) -> WorkshopPage:
+    """The workshop, locked: every change of its places (a registration, a cancellation,
+    people promoted from the waiting list) goes through here, so the cached pages that
+    show its places left are replaced when it commits."""
+    page_cache.invalidate()
     return WorkshopPage.objects.select_for_update(of=("self",)).get(pk=workshop_id)
 
 

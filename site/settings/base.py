@@ -75,6 +75,9 @@ MIDDLEWARE = [
     "home.middleware.ContentSecurityPolicyMiddleware",
     "home.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Public pages for anonymous visitors from the cache, before sessions and the page
+    # tree are touched (home/cache.py says what is never stored).
+    "home.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -149,6 +152,46 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "clusterjura",
+        }
+    }
+
+# The full-page cache and the fragments every page shows (home/cache.py): shared by every
+# app server through Redis, else by the workers of one machine through local files (a
+# page published through one worker is fresh in the others). PAGE_CACHE_SECONDS=0 turns
+# the page cache off (fragments stay cached).
+if _redis_url:
+    CACHES["pages"] = {**CACHES["default"], "KEY_PREFIX": "clusterjura-pages"}
+else:
+    CACHES["pages"] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": env.get_str("PAGE_CACHE_DIR", str(BASE_DIR / ".page-cache")),
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+PAGE_CACHE_ALIAS = "pages"
+PAGE_CACHE_SECONDS = env.get_int("PAGE_CACHE_SECONDS", 300)
+# What browsers and a CDN may keep a cached page without asking again (seconds).
+PAGE_CACHE_MAX_AGE = 60
+# Never served from nor stored in the page cache, whatever the answer says.
+PAGE_CACHE_EXCLUDED_PATHS = (
+    "/admin/",
+    "/compte/",
+    "/dons/",
+    "/extranet/",
+    "/documents/",
+    "/_util/",
+    "/health/",
+    "/bench/",
+)
+# A CDN or caching proxy in front of the site: Wagtail purges a page's URLs from it
+# when the page is published or unpublished, and home.cache the pages whose figures
+# change. FRONTEND_CACHE_URL is where PURGE requests go (e.g. http://127.0.0.1:6081).
+_frontend_cache_url = env.get_str("FRONTEND_CACHE_URL")
+if _frontend_cache_url:
+    INSTALLED_APPS.append("wagtail.contrib.frontend_cache")
+    WAGTAILFRONTENDCACHE = {
+        "default": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": _frontend_cache_url,
         }
     }
 
