@@ -27,8 +27,15 @@ def pdf_markup(text: str) -> str:
 def pdf_text(text: str) -> str:
     """`text` in Windows-1252 (what the standard fonts encode): accents that the
     encoding lacks are dropped ("ł" -> "l"), anything else becomes "?"."""
+    text = str(text or "")
+    try:
+        text.encode("cp1252")
+    except UnicodeEncodeError:
+        pass
+    else:
+        return text  # most text: encodable as it is, checked in one call
     out = []
-    for char in str(text or ""):
+    for char in text:
         try:
             char.encode("cp1252")
         except UnicodeEncodeError:
