@@ -1,0 +1,92 @@
+"""A general assembly in a real browser: associe1 finds associe2 by name and gives them
+a proxy; once the vote opens, associe2 votes for both on a phone-sized screen and sees
+the receipt codes. axe-core on the proxy form, the voting form and the receipts."""
+
+import datetime
+import re
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from extranet.constants import RECEIPT_ALPHABET, RECEIPT_LENGTH
+from tests.browser.axe import assert_no_axe_violations
+from tests.browser.test_extranet import PASSWORD, extranet  # noqa: F401  (fixture)
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def assembly(extranet):  # noqa: F811
+    """The demo associates, and an assembly whose vote opens in three days."""
+    from tests.extranet.participation import build_assembly
+
+    return build_assembly(
+        opens=datetime.timedelta(days=3),
+        closes=datetime.timedelta(days=5),
+        held=datetime.timedelta(days=6),
+    )
+
+
+def log_in(page: Page, base: str, url: str, username: str) -> None:
+    page.goto(base + url)
+    page.get_by_label("Identifiant ou adresse électronique").fill(username)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page).to_have_url(base + url)
+
+
+def test_a_proxy_given_through_the_search_then_a_vote_for_both_on_a_phone(
+    page: Page,
+    browser: Browser,
+    extranet,  # noqa: F811
+    assembly,
+):
+    from tests.extranet.participation import set_window
+
+    log_in(page, extranet, assembly.url, "associe1")
+    page.get_by_role("link", name="Donner procuration").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ma procuration")
+    page.get_by_label("Nom de l'associé").fill("merc")
+    page.get_by_role("button", name="Chercher").click()
+    choices = page.get_by_role("group", name="Les associés qui correspondent à « merc »")
+    expect(choices.get_by_role("radio")).to_have_count(1)
+    choices.get_by_label(re.compile("^Dominique Mercier")).check()
+    assert_no_axe_violations(page, "formulaire de procuration")
+    page.get_by_role("button", name="Donner procuration").click()
+    expect(page.get_by_role("status")).to_contain_text("Votre procuration est enregistrée")
+    expect(page.get_by_text("Vous avez donné procuration à Dominique Mercier")).to_be_visible()
+
+    set_window(assembly, opens=datetime.timedelta(minutes=-1))  # staff open the vote
+
+    phone = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    holder = phone.new_page()
+    log_in(holder, extranet, assembly.url, "associe2")
+    expect(holder.get_by_text("Vous votez aussi pour Camille Vuillet")).to_be_visible()
+    holder.get_by_role("link", name="Voter en ligne").click()
+    expect(holder.get_by_role("heading", level=1)).to_have_text("Voter en ligne")
+    assert_no_axe_violations(holder, "formulaire de vote")
+
+    mine = holder.locator("section", has=holder.get_by_role("heading", name="Mon vote"))
+    theirs = holder.locator(
+        "section", has=holder.get_by_role("heading", name="Pour Camille Vuillet (procuration)")
+    )
+    for section, choice in ((mine, "Pour"), (theirs, "Contre")):
+        groups = section.locator("fieldset")
+        expect(groups).to_have_count(3)
+        for index in range(3):
+            groups.nth(index).get_by_label(choice, exact=True).check()
+    assert holder.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    holder.get_by_role("button", name="Enregistrer mes votes").click()
+
+    expect(holder.get_by_role("heading", level=1)).to_have_text("Vos votes sont enregistrés")
+    receipts = holder.get_by_role("list", name="Vos codes de reçu")
+    expect(receipts.get_by_role("listitem")).to_have_count(6)
+    expect(receipts).to_contain_text("Pour Camille Vuillet (procuration)")
+    codes = re.findall(rf"\b[{RECEIPT_ALPHABET}]{{{RECEIPT_LENGTH}}}\b", receipts.inner_text())
+    assert len(set(codes)) == 6
+    expect(holder.get_by_role("alert")).to_contain_text("Notez maintenant les codes")
+    assert holder.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert_no_axe_violations(holder, "reçus de vote")
+    phone.close()
