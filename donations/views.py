@@ -18,7 +18,7 @@ from donations.services import checkout, donor_space, webhooks
 from donations.services.receipts import issuer_for
 from home import abuse, routing
 from home.links import absolute_url
-from home.organisation import organisation_for
+from home.organisation import contact_address, organisation_for
 from projects.models import ProjectPage
 
 logger = logging.getLogger(__name__)
@@ -137,8 +137,10 @@ def _submit(request, page):
             status=429,
             refusal=_(
                 "Nous avons reçu beaucoup de tentatives de paiement depuis votre connexion ou "
-                "pour cette adresse : par prudence, réessayez dans une heure, ou écrivez-nous."
-            ),
+                "pour cette adresse : par prudence, réessayez dans une heure, ou écrivez-nous "
+                "à %(address)s."
+            )
+            % {"address": contact_address(page.get_site())},
         )
         response["Retry-After"] = "3600"
         return response

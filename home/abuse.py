@@ -1,12 +1,15 @@
 """Keeping robots and floods out of public forms without a third-party captcha.
 
-Used by every public form (ideas, workshop registrations, donations). Four checks,
-each answered kindly in French by the view, with nothing stored:
+Used by every public form (ideas, joining a project, workshop registrations, donations).
+Four checks, each answered kindly in French by the view, with nothing stored:
 - a honeypot field, hidden from people and assistive technology by the stylesheet;
 - a minimum fill time, from a signed timestamp put in the form when it is shown;
 - a per-IP rate limit counted in Django's cache (Redis when REDIS_URL is set, so
   every app server shares the count);
 - a cap on the request body, checked before the body is parsed.
+
+`screen()` runs them all, in one order, for a form that has the four (ideas, joining a
+project); the view turns its verdict into its own French refusal.
 """
 
 import enum
@@ -172,3 +175,62 @@ def read_post(request):
         return request.POST
     except (RequestDataTooBig, TooManyFieldsSent):
         return None
+
+
+def read_post_within_limit(request):
+    """request.POST, or None when the body is over MAX_BODY_BYTES or unreadable."""
+    return None if body_too_large(request) else read_post(request)
+
+
+# --- all four, in order ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Screening:
+    """What the checks say about a public form's POST.
+
+    `refusal` is "" when the submission may go on, else "too_large", "honeypot",
+    "invalid" (the form's own errors), "too_fast", "stale" (a start token missing,
+    forged or expired) or "rate_limited"; `status` is the HTTP status to answer with;
+    `started` the start token to put back in the re-shown form (None: a fresh one);
+    `retry_after` the seconds for the Retry-After header of a rate-limited answer.
+    """
+
+    refusal: str = ""
+    status: int = 200
+    started: str | None = None
+    retry_after: int | None = None
+
+    @property
+    def passed(self) -> bool:
+        return not self.refusal
+
+    def stamp(self, response):
+        """Give the page re-shown with the refusal its status (and Retry-After)."""
+        response.status_code = self.status
+        if self.retry_after:
+            response["Retry-After"] = str(self.retry_after)
+        return response
+
+
+def screen(request, data, form, *, scope: str, rate_limit: RateLimit) -> Screening:
+    """Run the checks of a public form, cheapest first: the body (`data` is None when
+    `read_post_within_limit` refused it), the honeypot, the form's own validation, the
+    fill time of the start token bound to `scope`, then the rate limit (counted only for
+    a submission that passed everything else). The token is not spent here: the view
+    spends it when it acts, and decides what a replay means."""
+    if data is None:
+        return Screening("too_large", 413 if body_too_large(request) else 400)
+    started = data.get(STARTED_FIELD, "")
+    if honeypot_filled(data):
+        return Screening("honeypot", 400, started)
+    if not form.is_valid():
+        return Screening("invalid", 400, started)
+    timing = check_fill_time(started, scope=scope)
+    if timing is FillTime.TOO_FAST:
+        return Screening("too_fast", 400, started)  # waiting is enough: keep its start
+    if timing is not FillTime.OK:
+        return Screening("stale", 400)
+    if not rate_limit.hit(request):
+        return Screening("rate_limited", 429, started, retry_after=rate_limit.window)
+    return Screening(started=started)

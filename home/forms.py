@@ -4,10 +4,12 @@
   (controls refused, bidi overrides and invisible characters stripped);
 - `PublicEmailField`: an address in its canonical form (`home.text.normalize_email`);
 - `HoneypotField`: the field robots fill and people never see (`.hp-field`);
-- `ErrorSummaryMixin`: the list of errors announced above a form.
+- `ErrorSummaryMixin`: the list of errors announced above a form;
+- `consent_label`: a consent checkbox's label with the link to the privacy page.
 """
 
 from django import forms
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from home import abuse
@@ -54,6 +56,20 @@ class HoneypotField(forms.CharField):
 
 
 HONEYPOT_FIELD = abuse.HONEYPOT_FIELD
+
+
+def consent_label(text: str, organisation=None) -> str:
+    """A consent checkbox's label, followed by a link to the privacy page of the site's
+    settings (home.OrganisationSettings) when there is one."""
+    privacy_page = organisation.privacy_page if organisation is not None else None
+    if privacy_page is None:
+        return text
+    return format_html(
+        '{} <a href="{}" target="_blank" rel="noopener">{}</a>',
+        text,
+        privacy_page.url,
+        _("Politique de confidentialité (nouvel onglet)"),
+    )
 
 
 class ErrorSummaryMixin:

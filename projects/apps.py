@@ -7,10 +7,13 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Projets et appels à idées")
 
     def ready(self):
+        from home import agenda, figures
         from home import cache as page_cache
-        from home import figures
         from projects import views  # noqa: F401  (registers the page views, home.routing)
+        from projects.agenda import take_part
         from projects.models import Commune, Idea, ProjectPage, ProjectStatus, Theme, WorkshopPage
+
+        agenda.register("projects.take_part", "projects/includes/home_take_part.html", take_part)
 
         figures.register(
             "projects", _("Projets amorcés (hors exemples)"), ProjectPage.objects.count_seeded

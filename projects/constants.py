@@ -46,6 +46,10 @@ class Involvement(models.TextChoices):
     LEAD = "lead", _("Porter le projet")
 
 
+# Joining a project that seeks people ("Rejoindre ce projet") -------------------------
+JOIN_MESSAGE_MIN, JOIN_MESSAGE_MAX = 10, 2000
+
+
 # Workshops --------------------------------------------------------------------------
 REGISTRANT_NAME_MAX = 150
 REGISTRANT_ORGANISATION_MAX = 150

@@ -1,10 +1,17 @@
-"""iCalendar (RFC 5545) export of a workshop, written by hand: one event, no dependency."""
+"""iCalendar (RFC 5545) export of a workshop, written by hand: one event, no dependency.
+
+The same event, byte for byte, is downloaded from `<atelier>/calendrier/` and attached
+to the confirmation emails: its URL is built from BASE_URL (home.links), never from the
+request's host.
+"""
 
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.utils import timezone
+
+from home.links import absolute_url
 
 CRLF = "\r\n"
 
@@ -40,11 +47,16 @@ def utc_stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
+def ics_filename(workshop) -> str:
+    return f"atelier-{workshop.slug}.ics"
+
+
 def workshop_ics(workshop, request=None) -> str:
+    """The workshop as one VEVENT; `request` only spares the lookup of the site's root."""
     path = workshop.get_url(request) or ""
-    url = request.build_absolute_uri(path) if request is not None and path else path
+    url = absolute_url(path) if path else ""
     host = urlsplit(settings.BASE_URL).hostname or "clusterjura.fr"
-    location = ", ".join(part for part in (workshop.place, workshop.address) if part)
+    location = workshop.location
     stamp = workshop.last_published_at or timezone.now()
     lines = [
         "BEGIN:VCALENDAR",

@@ -14,7 +14,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from home import figures
+from home import agenda, figures
 from home.blocks import BaseStreamBlock, CallToActionBlock
 
 NEWS_PER_PAGE = 10
@@ -94,6 +94,8 @@ class HomePage(Page):
             page.pk: page for page in Page.objects.live().public().filter(pk__in=ids).specific()
         }
         context["featured_pages"] = [by_id[pk] for pk in ids if pk in by_id]
+        # What a visitor can take part in next, from the apps that own it (home.agenda).
+        context["agenda"] = agenda.sections(request)
         context["latest_news"] = (
             NewsPage.objects.live()
             .public()

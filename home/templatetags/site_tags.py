@@ -57,7 +57,13 @@ def breadcrumbs(context):
     ancestors = []
     if page is not None and root is not None and getattr(page, "depth", 0) > root.depth:
         ancestors = list(Page.objects.ancestor_of(page).filter(depth__gte=root.depth))
-    return {"request": request, "ancestors": ancestors, "page": page}
+    # A route under the page (a form, a map...) names itself: the page becomes a link.
+    return {
+        "request": request,
+        "ancestors": ancestors,
+        "page": page,
+        "subpage_title": context.get("subpage_title", ""),
+    }
 
 
 @register.simple_tag(takes_context=True)

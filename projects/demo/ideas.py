@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from home.demo.content import ensure_child, link_key_figures, rich
 from projects.demo import taxonomy
-from projects.models import CallForIdeasIndexPage, CallForIdeasPage, Idea
+from projects.models import CallForIdeasIndexPage, CallForIdeasPage, Idea, ProjectPage
 from projects.models.workshops import WorkshopPage
 
 OPEN_CALL_SLUG = "transitions-2026"
@@ -66,6 +66,11 @@ CLOSED_CALL_IDEAS = [
         "Lons-le-Saunier désengorgerait les parkings et aiderait les visiteurs sans voiture.",
     ),
 ]
+
+# Example ideas that grew into an example project: the project's lineage links the call.
+IDEA_PROJECTS = {
+    "Un covoiturage organisé entre les villages du Haut-Jura": "covoiturage-solidaire-haut-jura",
+}
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -181,6 +186,7 @@ def _closed_call_ideas(call, themes, communes) -> None:
             public_answer=answer,
             is_published=True,
             is_example=True,
+            project=ProjectPage.objects.filter(slug=IDEA_PROJECTS.get(title, "")).first(),
         )
         idea.full_clean()
         idea.save()

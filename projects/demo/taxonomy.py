@@ -22,12 +22,12 @@ THEMES = [
 ]
 
 STATUSES = [
-    # slug, name, counts as seeded
-    ("idee", "Idée", False),
-    ("en-atelier", "En atelier", False),
-    ("amorce", "Amorcé", True),
-    ("lance", "Lancé", True),
-    ("autonome", "Autonome", True),
+    # slug, name, counts as seeded, seeks people (offers "Rejoindre ce projet")
+    ("idee", "Idée", False, True),
+    ("en-atelier", "En atelier", False, True),
+    ("amorce", "Amorcé", True, False),
+    ("lance", "Lancé", True, False),
+    ("autonome", "Autonome", True, False),
 ]
 
 COMMUNES = [
@@ -50,7 +50,10 @@ def ensure() -> tuple[dict, dict, dict]:
     themes = _ensure(Theme, [(s, {"name": n, "description": d}) for s, n, d in THEMES])
     statuses = _ensure(
         ProjectStatus,
-        [(slug, {"name": name, "counts_as_seeded": seeded}) for slug, name, seeded in STATUSES],
+        [
+            (slug, {"name": name, "counts_as_seeded": seeded, "seeks_people": seeks})
+            for slug, name, seeded, seeks in STATUSES
+        ],
     )
     communes = _ensure(
         Commune, [(slug, {"name": name, "postal_code": code}) for slug, name, code in COMMUNES]

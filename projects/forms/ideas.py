@@ -4,11 +4,16 @@ the cleaned data to `projects.services.ideas`, where the rules live."""
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Fieldset, Layout
 from django import forms
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from home.abuse import HONEYPOT_FIELD
-from home.forms import ErrorSummaryMixin, HoneypotField, PublicEmailField, PublicTextField
+from home.forms import (
+    ErrorSummaryMixin,
+    HoneypotField,
+    PublicEmailField,
+    PublicTextField,
+    consent_label,
+)
 from projects.constants import (
     DESCRIPTION_MAX,
     DESCRIPTION_MIN,
@@ -24,7 +29,8 @@ from projects.constants import (
 from projects.models import Commune, Theme
 
 
-def _lengths(field_label: str, minimum: int | None, maximum: int) -> dict[str, str]:
+def length_messages(field_label: str, minimum: int | None, maximum: int) -> dict[str, str]:
+    """French messages for a field's length bounds (shared by the public forms)."""
     messages = {
         "max_length": _(
             "%(field)s est trop long : %(max)s caractères au plus (vous en avez saisi "
@@ -50,7 +56,7 @@ class IdeaForm(ErrorSummaryMixin, forms.Form):
         help_text=_("En quelques mots, par exemple « Une recyclerie de matériaux à Morez »."),
         error_messages={
             "required": _("Donnez un titre à votre idée."),
-            **_lengths(_("Le titre"), TITLE_MIN, TITLE_MAX),
+            **length_messages(_("Le titre"), TITLE_MIN, TITLE_MAX),
         },
     )
     description = PublicTextField(
@@ -64,7 +70,7 @@ class IdeaForm(ErrorSummaryMixin, forms.Form):
         ),
         error_messages={
             "required": _("Décrivez votre idée en quelques phrases."),
-            **_lengths(_("Le texte de votre idée"), DESCRIPTION_MIN, DESCRIPTION_MAX),
+            **length_messages(_("Le texte de votre idée"), DESCRIPTION_MIN, DESCRIPTION_MAX),
         },
     )
     theme = forms.ModelChoiceField(
@@ -101,7 +107,7 @@ class IdeaForm(ErrorSummaryMixin, forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
         error_messages={
             "required": _("Indiquez votre nom, pour que nous sachions qui vous répondre."),
-            **_lengths(_("Le nom"), None, NAME_MAX),
+            **length_messages(_("Le nom"), None, NAME_MAX),
         },
     )
     email = PublicEmailField(
@@ -114,7 +120,7 @@ class IdeaForm(ErrorSummaryMixin, forms.Form):
             "invalid": _(
                 "Saisissez une adresse électronique complète, par exemple nom@exemple.fr."
             ),
-            **_lengths(_("L'adresse électronique"), None, EMAIL_MAX),
+            **length_messages(_("L'adresse électronique"), None, EMAIL_MAX),
         },
     )
     organisation = PublicTextField(
@@ -123,7 +129,7 @@ class IdeaForm(ErrorSummaryMixin, forms.Form):
         max_length=ORGANISATION_MAX,
         widget=forms.TextInput(attrs={"autocomplete": "organization"}),
         help_text=_("Entreprise, association, collectivité…"),
-        error_messages=_lengths(_("Le nom de l'organisation"), None, ORGANISATION_MAX),
+        error_messages=length_messages(_("Le nom de l'organisation"), None, ORGANISATION_MAX),
     )
     phone = PublicTextField(
         label=_("Votre téléphone (facultatif)"),
@@ -131,7 +137,7 @@ class IdeaForm(ErrorSummaryMixin, forms.Form):
         max_length=PHONE_MAX,
         validators=[phone_validator],
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
-        error_messages=_lengths(_("Le numéro de téléphone"), None, PHONE_MAX),
+        error_messages=length_messages(_("Le numéro de téléphone"), None, PHONE_MAX),
     )
     consent_processing = forms.BooleanField(
         error_messages={
@@ -184,16 +190,10 @@ class IdeaForm(ErrorSummaryMixin, forms.Form):
 
     @staticmethod
     def _consent_label(organisation):
-        text = _(
-            "J'accepte que le Clus'Ter Jura conserve les informations de ce formulaire pour "
-            "étudier mon idée et me répondre."
-        )
-        privacy_page = organisation.privacy_page if organisation is not None else None
-        if privacy_page is None:
-            return text
-        return format_html(
-            '{} <a href="{}" target="_blank" rel="noopener">{}</a>',
-            text,
-            privacy_page.url,
-            _("Politique de confidentialité (nouvel onglet)"),
+        return consent_label(
+            _(
+                "J'accepte que le Clus'Ter Jura conserve les informations de ce formulaire pour "
+                "étudier mon idée et me répondre."
+            ),
+            organisation,
         )

@@ -9,17 +9,20 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MinLengthValidator
 from django.db import models
+from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
-from wagtail.models import Page
+from wagtail.models import Page, PageManager
+from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from home import routing
 from home.models import SectionIndexPage
+from home.privacy import in_private_section
 from projects.constants import (
     DESCRIPTION_MAX,
     DESCRIPTION_MIN,
@@ -69,6 +72,18 @@ class CallForIdeasIndexPage(SectionIndexPage):
         return context
 
 
+class CallForIdeasPageQuerySet(PageQuerySet):
+    def open_to_public(self, today=None) -> "CallForIdeasPageQuerySet":
+        """Public calls open today (Europe/Paris), closing soonest first: one query, privacy
+        checked in SQL (the home page's agenda)."""
+        today = today or timezone.localdate()
+        return (
+            self.live()
+            .filter(~in_private_section(), opens_on__lte=today, closes_on__gte=today)
+            .order_by("closes_on", "pk")
+        )
+
+
 class CallForIdeasPage(RoutablePageMixin, Page):
     """A call for ideas: while open it takes submissions without an account."""
 
@@ -106,6 +121,8 @@ class CallForIdeasPage(RoutablePageMixin, Page):
     ]
     parent_page_types = ["projects.CallForIdeasIndexPage"]
     subpage_types = []
+
+    objects = PageManager.from_queryset(CallForIdeasPageQuerySet)()
 
     class Meta:
         verbose_name = _("appel à idées")
@@ -170,6 +187,22 @@ class IdeaQuerySet(models.QuerySet):
         """Published ideas that are not duplicates, titles only (lineage, workshop pages)."""
         return self.filter(is_published=True, duplicate_of__isnull=True).only(
             "pk", "title", "created_at"
+        )
+
+    def lineage_titles(self) -> "IdeaQuerySet":
+        """`public_titles()` with the call each idea answered, to link to it, and
+        `call_is_public`: whether the public may follow that link (a live call outside any
+        private section). One query, whatever the number of ideas."""
+        return (
+            self.public_titles()
+            .select_related("call")
+            .only("pk", "title", "created_at", "call__title", "call__url_path")
+            .annotate(
+                call_is_public=Case(
+                    When(Q(call__live=True) & ~in_private_section("call__path"), then=Value(True)),
+                    default=Value(False),
+                )
+            )
         )
 
     def counted(self) -> "IdeaQuerySet":

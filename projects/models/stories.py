@@ -104,7 +104,7 @@ class LineageStep:
     date: date
     title: str
     description: str = ""
-    page: object = None  # the workshop page, to link to it
+    page: object = None  # the workshop page, or the call an idea answered: to link to it
     ends_at: datetime | None = None
 
     @property
@@ -112,8 +112,13 @@ class LineageStep:
         return {"idea": "Idée", "workshop": "Atelier", "milestone": "Étape"}[self.kind]
 
 
-class ProjectPage(Page):
-    """A project story: what the project is, where it came from, and how it grew."""
+class ProjectPage(RoutablePageMixin, Page):
+    """A project story: what the project is, where it came from, and how it grew.
+
+    A project whose stage still seeks people offers "Rejoindre ce projet" on its own
+    URL (`rejoindre/`): the story page itself carries no form, so no CSRF token, and can
+    be cached whole.
+    """
 
     summary = models.TextField(_("résumé"), max_length=400)
     hero_image = models.ForeignKey(
@@ -219,13 +224,18 @@ class ProjectPage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         workshops = self.public_workshops()
+        lineage = self.lineage(workshops=workshops)
         context.update(
             hero=images_with(HERO_RENDITION).filter(pk=self.hero_image_id).first()
             if self.hero_image_id
             else None,
             themes=list(self.themes.all()),
             communes=list(self.communes.all()),
-            lineage=self.lineage(workshops=workshops),
+            lineage=lineage,
+            # The calls and workshops that fed the project, linked from its header.
+            origins=list(
+                {step.page.pk: step for step in lineage if step.page is not None}.values()
+            ),
             partners=list(
                 self.partners.all().prefetch_related(
                     Prefetch("logo", queryset=images_with(LOGO_RENDITION))
@@ -246,6 +256,21 @@ class ProjectPage(Page):
         )
         return context
 
+    @property
+    def seeks_people(self) -> bool:
+        """Whether the project's stage still looks for people to carry it."""
+        return self.status is not None and self.status.seeks_people
+
+    # --- routes: the story is Wagtail's own serve; joining goes to a view ----------
+
+    @path("rejoindre/", name="join")
+    def join(self, request):
+        return routing.serve("projects.project_join", request, self)
+
+    @path("rejoindre/merci/", name="join_thanks")
+    def join_thanks(self, request):
+        return routing.serve("projects.project_join_thanks", request, self)
+
     def public_workshops(self) -> list:
         """The public workshops the project went through, oldest first."""
         workshop_model = self._meta.get_field("workshops").related_model
@@ -265,9 +290,14 @@ class ProjectPage(Page):
         """
         steps: list[LineageStep] = []
         if self.pk:
-            ideas = self.source_ideas.public_titles().order_by("created_at", "pk")
+            ideas = self.source_ideas.lineage_titles().order_by("created_at", "pk")
             steps += [
-                LineageStep("idea", timezone.localdate(idea.created_at), idea.title)
+                LineageStep(
+                    "idea",
+                    timezone.localdate(idea.created_at),
+                    idea.title,
+                    page=idea.call if idea.call_is_public else None,
+                )
                 for idea in ideas
             ]
         if workshops is None:

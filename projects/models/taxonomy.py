@@ -61,12 +61,21 @@ class ProjectStatus(models.Model):
         default=True,
         help_text=_("Les projets à ce stade entrent dans le chiffre « projets amorcés »."),
     )
+    seeks_people = models.BooleanField(
+        _("cherche encore ses porteurs"),
+        default=False,
+        help_text=_(
+            "Les projets à ce stade proposent « Rejoindre ce projet » : un formulaire qui "
+            "écrit au contact du projet (sinon au courriel de l'équipe)."
+        ),
+    )
 
     panels = [
         FieldPanel("name"),
         FieldPanel("slug"),
         FieldPanel("sort_order"),
         FieldPanel("counts_as_seeded"),
+        FieldPanel("seeks_people"),
     ]
 
     class Meta:

@@ -5,10 +5,15 @@ The registration form and the self-service cancel link are handled by
 `projects.services.workshops`.
 """
 
+from decimal import Decimal
+from urllib.parse import urlencode
+
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, F, Q, Value
 from django.db.models.functions import Greatest
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +28,7 @@ from wagtail.search import index
 from home import routing
 from home.blocks import BaseStreamBlock
 from home.models import SectionIndexPage, paginate
+from home.privacy import in_private_section
 from projects.constants import (
     REGISTRANT_NAME_MAX,
     REGISTRANT_ORGANISATION_MAX,
@@ -83,6 +89,16 @@ class WorkshopPageQuerySet(PageQuerySet):
             .order_by("-starts_at", "-pk")
         )
 
+    def next_public(self) -> "WorkshopPageQuerySet":
+        """Public workshops still to start, anywhere on the site, soonest first, as cards:
+        one query, privacy checked in SQL (the home page's agenda)."""
+        return (
+            self.live()
+            .filter(~in_private_section(), starts_at__gte=timezone.now())
+            .cards()
+            .order_by("starts_at", "pk")
+        )
+
     def count_held(self) -> int:
         """Public workshops that have already taken place (a key figure)."""
         return self.live().public().filter(starts_at__lt=timezone.now()).count()
@@ -95,6 +111,27 @@ class WorkshopPage(RoutablePageMixin, Page):
     ends_at = models.DateTimeField(_("fin"))
     place = models.CharField(_("lieu"), max_length=200)
     address = models.CharField(_("adresse"), max_length=300, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(-90)), MaxValueValidator(Decimal(90))],
+        help_text=_(
+            "Facultatif, par exemple 46.67440 : place le lien « Voir sur OpenStreetMap » "
+            "sur le point exact. Sans elle, le lien cherche l'adresse."
+        ),
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(-180)), MaxValueValidator(Decimal(180))],
+        help_text=_("Facultatif, par exemple 5.55510 (à l'est de Greenwich : positive)."),
+    )
     theme = models.ForeignKey(
         "projects.Theme",
         verbose_name=_("thème"),
@@ -124,6 +161,8 @@ class WorkshopPage(RoutablePageMixin, Page):
                 FieldPanel("ends_at"),
                 FieldPanel("place"),
                 FieldPanel("address"),
+                FieldPanel("latitude"),
+                FieldPanel("longitude"),
             ],
             heading=_("Quand et où"),
         ),
@@ -154,6 +193,35 @@ class WorkshopPage(RoutablePageMixin, Page):
         super().clean()
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": _("La fin doit suivre le début.")})
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValidationError(
+                {
+                    "longitude" if self.longitude is None else "latitude": _(
+                        "Donnez la latitude et la longitude, ou aucune des deux."
+                    )
+                }
+            )
+
+    @property
+    def location(self) -> str:
+        """Where, on one line: the place, then its address."""
+        return ", ".join(part for part in (self.place, self.address) if part)
+
+    @property
+    def map_url(self) -> str:
+        """The workshop on openstreetmap.org: the exact point when staff gave it, else a
+        search for the address. Only a link: no page of ours loads anything from there."""
+        if self.latitude is not None and self.longitude is not None:
+            query = urlencode({"mlat": self.latitude, "mlon": self.longitude})
+            return f"https://www.openstreetmap.org/?{query}#map=17/{self.latitude}/{self.longitude}"
+        return "https://www.openstreetmap.org/search?" + urlencode({"query": self.location})
+
+    @property
+    def geo_uri(self) -> str:
+        """`geo:` link (RFC 5870) that opens the phone's own map application."""
+        if self.latitude is None or self.longitude is None:
+            return ""
+        return f"geo:{self.latitude},{self.longitude}"
 
     @property
     def facilitator_list(self) -> list[str]:
@@ -200,6 +268,15 @@ class WorkshopPage(RoutablePageMixin, Page):
     @path("calendrier/", name="ics")
     def ics(self, request):
         return routing.serve("projects.workshop_ics", request, self)
+
+    @path("plan/", name="map")
+    def map_page(self, request):
+        """The address and how to get there, with a link to OpenStreetMap (not embedded)."""
+        return TemplateResponse(
+            request,
+            "projects/workshop_map.html",
+            {"page": self, "self": self, "subpage_title": _gettext("Plan d'accès")},
+        )
 
     @path("annuler/<str:token>/", name="cancel")
     def cancel(self, request, token):

@@ -12,6 +12,7 @@ import time
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -22,6 +23,7 @@ from home.links import absolute_url
 from home.organisation import organisation_for, staff_notification_address
 from home.outbox import queue_email
 from home.text import normalize_email, one_line
+from projects.ics import ics_filename, workshop_ics
 from projects.models import WorkshopPage, WorkshopRegistration
 
 logger = logging.getLogger(__name__)
@@ -34,6 +36,17 @@ CANCEL_LINK_MAX_AGE = 180 * 24 * 3600
 
 class RegistrationRefused(ValidationError):
     """The registration cannot be taken; `code` says why ("closed", "past", "duplicate")."""
+
+
+class AlreadyRegistered(RegistrationRefused):
+    """The address already holds an active registration to this workshop: not a mistake
+    to correct, a reassurance to give (its status, its place in the waiting list). The
+    registrant has been sent their registration's email again, with its cancel link."""
+
+    def __init__(self, registration: "WorkshopRegistration", position: int | None):
+        super().__init__(_duplicate().messages[0], code="duplicate")
+        self.registration = registration
+        self.position = position
 
 
 class CancelLinkInvalid(Exception):
@@ -51,7 +64,9 @@ def register_for_workshop(
 
     People already waiting are promoted first (a place freed by a raised capacity goes
     to them, not to the newcomer). The same mailbox, however it is written, holds one
-    active registration. The registrant and the staff are emailed after commit.
+    active registration: signing up again raises `AlreadyRegistered` (with the status and
+    the place in the waiting list) and sends the registration's email again. The
+    registrant and the staff are emailed after commit.
     """
     email = normalize_email(email)
     with transaction.atomic():
@@ -61,31 +76,56 @@ def register_for_workshop(
             code = "past" if locked.starts_at <= timezone.now() else "closed"
             raise RegistrationRefused(reason, code=code)
         active = locked.registrations.exclude(status=Status.CANCELLED)
-        if active.filter(email__iexact=email).exists():
-            raise _duplicate()
-        _promote_waiting(locked)
-        confirmed = active.filter(status=Status.CONFIRMED).count()
-        registration = WorkshopRegistration(
-            workshop=locked,
-            name=name.strip(),
-            email=email,
-            organisation=organisation.strip(),
-            status=Status.CONFIRMED if confirmed < locked.capacity else Status.WAITING,
-        )
-        try:
-            registration.full_clean()
-        except ValidationError as error:
-            if "__all__" in error.message_dict:  # the unique constraint, raced
-                raise _duplicate() from error
-            raise
-        try:
-            with transaction.atomic():
-                registration.save()
-        except IntegrityError as error:
-            raise _duplicate() from error
-        _email_registrant(registration)
-        _notify_staff(registration)
+        existing = active.filter(email__iexact=email).first()
+        if existing is None:
+            _promote_waiting(locked)
+            confirmed = active.filter(status=Status.CONFIRMED).count()
+            registration = WorkshopRegistration(
+                workshop=locked,
+                name=name.strip(),
+                email=email,
+                organisation=organisation.strip(),
+                status=Status.CONFIRMED if confirmed < locked.capacity else Status.WAITING,
+            )
+            try:
+                registration.full_clean()
+                with transaction.atomic():
+                    registration.save()
+            except (ValidationError, IntegrityError) as error:
+                # The unique constraint: the same address registered at the same moment.
+                if isinstance(error, ValidationError) and "__all__" not in error.message_dict:
+                    raise
+                existing = active.filter(email__iexact=email).first()
+                if existing is None:
+                    raise _duplicate() from error
+            else:
+                _email_registrant(registration)
+                _notify_staff(registration)
+        if existing is not None:
+            existing.workshop = locked
+            _email_registrant(existing, reminder=True)
+    if existing is not None:
+        # Raised once the reminder is committed: the rollback would take it away.
+        raise AlreadyRegistered(existing, waiting_position(existing))
     return registration
+
+
+def waiting_position(registration: WorkshopRegistration) -> int | None:
+    """1 for the first person on the waiting list (the next place is theirs), 2 for the
+    second...; None when the registration is not waiting."""
+    if registration.status != Status.WAITING:
+        return None
+    ahead = Q(created_at__lt=registration.created_at) | Q(
+        created_at=registration.created_at, pk__lt=registration.pk
+    )
+    return (
+        WorkshopRegistration.objects.filter(
+            workshop_id=registration.workshop_id, status=Status.WAITING
+        )
+        .filter(ahead)
+        .count()
+        + 1
+    )
 
 
 def cancel_registration(*, registration: WorkshopRegistration) -> WorkshopRegistration | None:
@@ -227,33 +267,53 @@ def _duplicate() -> RegistrationRefused:
 
 
 def _email_registrant(
-    registration: WorkshopRegistration, *, promoted_from_waiting: bool = False
+    registration: WorkshopRegistration,
+    *,
+    promoted_from_waiting: bool = False,
+    reminder: bool = False,
 ) -> None:
+    """The registrant's email: a confirmation (HTML and text, the workshop's .ics
+    attached, the address and its map page), or the waiting-list email with their place
+    in the queue. `reminder`: the same email again, for someone who signed up twice."""
     workshop = registration.workshop
     is_confirmed = registration.status == Status.CONFIRMED
-    if promoted_from_waiting:
+    title = one_line(workshop.title, 150)
+    if reminder:
+        subject, kind = _("Rappel de votre inscription : %(title)s"), "reminder"
+    elif promoted_from_waiting:
         subject, kind = _("Une place s'est libérée : %(title)s"), "promoted"
     elif is_confirmed:
         subject, kind = _("Inscription confirmée : %(title)s"), "confirmed"
     else:
         subject, kind = _("Liste d'attente : %(title)s"), "waiting"
     organisation = organisation_for(workshop.get_site())
+    page_path = (workshop.get_url() or "/").rstrip("/") + "/"
     queue_email(
         kind=f"projects.workshop_{kind}",
         about=registration,
         to=registration.email,
         reply_to=organisation.contact_email if organisation else "",
-        subject=subject % {"title": one_line(workshop.title, 150)},
-        template="projects/emails/workshop_registration",
+        subject=subject % {"title": title},
+        template="projects/emails/workshop_registration"
+        if is_confirmed
+        else "projects/emails/workshop_waiting",
         context={
             "registration": registration,
             "workshop": workshop,
             "organisation": organisation,
             "is_confirmed": is_confirmed,
             "promoted_from_waiting": promoted_from_waiting,
-            "page_url": absolute_url(workshop.get_url() or "/"),
+            "reminder": reminder,
+            "position": waiting_position(registration),
+            "page_url": absolute_url(page_path),
+            "map_url": absolute_url(page_path + workshop.reverse_subpage("map")),
+            "ics_filename": ics_filename(workshop),
             "cancel_url": cancel_url(registration),
         },
+        # A place, a date: the calendar file goes with a confirmed place only.
+        attachments=[(ics_filename(workshop), workshop_ics(workshop).encode(), "text/calendar")]
+        if is_confirmed
+        else [],
     )
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from home import abuse, routing
 from home.models import paginate
-from home.organisation import organisation_for
+from home.organisation import contact_address, organisation_for
 from projects.constants import IDEAS_PER_PAGE
 from projects.forms.ideas import IdeaForm
 from projects.services.ideas import CallNotOpen, recent_identical_idea, submit_idea
@@ -41,38 +41,17 @@ def submit(request, call):
     """The POST of the submission form: refuse abuse kindly, store, then redirect (PRG)."""
     if not call.is_open():
         return render_call(request, call, form=None, status=403, refusal=Refusal.call_closed(call))
-    if abuse.body_too_large(request):
-        return render_call(
-            request, call, form=_form(request, call), status=413, refusal=Refusal.too_large()
-        )
-    data = abuse.read_post(request)
-    if data is None:
-        return render_call(
-            request, call, form=_form(request, call), status=400, refusal=Refusal.too_large()
-        )
-
+    data = abuse.read_post_within_limit(request)
     form = _form(request, call, data)
-    started = data.get(abuse.STARTED_FIELD, "")
-    if abuse.honeypot_filled(data):
-        return render_call(
-            request, call, form=form, status=400, refusal=Refusal.honeypot(), started=started
+    screening = abuse.screen(
+        request, data, form, scope=token_scope(call), rate_limit=IDEA_RATE_LIMIT
+    )
+    if not screening.passed:
+        refusal = Refusal.after(screening, call)
+        return screening.stamp(
+            render_call(request, call, form=form, refusal=refusal, started=screening.started)
         )
-    if not form.is_valid():
-        return render_call(request, call, form=form, status=400, started=started)
-    timing = abuse.check_fill_time(started, scope=token_scope(call))
-    if timing is not abuse.FillTime.OK:
-        # A too-fast answer keeps its start time (waiting is enough); a missing, forged,
-        # expired or already used one gets a fresh start.
-        keep = started if timing is abuse.FillTime.TOO_FAST else None
-        return render_call(
-            request, call, form=form, status=400, refusal=Refusal.timing(timing), started=keep
-        )
-    if not IDEA_RATE_LIMIT.hit(request):
-        response = render_call(
-            request, call, form=form, status=429, refusal=Refusal.rate_limited(), started=started
-        )
-        response["Retry-After"] = str(IDEA_RATE_LIMIT.window)
-        return response
+    started = screening.started
     data = {key: value for key, value in form.cleaned_data.items() if key != abuse.HONEYPOT_FIELD}
     if not abuse.spend_token(started):
         # One start token, one idea: a double click lands on the thanks page of the idea
@@ -142,6 +121,18 @@ class Refusal:
         )
 
     @classmethod
+    def after(cls, screening: abuse.Screening, page) -> "Refusal | None":
+        """The refusal for what home.abuse.screen found on the form of `page` (None: the
+        form's own errors, shown beside the fields). Subclasses word it for their form."""
+        return {
+            "too_large": cls.too_large,
+            "honeypot": cls.honeypot,
+            "too_fast": lambda: cls.timing(abuse.FillTime.TOO_FAST),
+            "stale": lambda: cls.timing(abuse.FillTime.INVALID),
+            "rate_limited": lambda: cls.rate_limited(contact_address(page.get_site())),
+        }.get(screening.refusal, lambda: None)()
+
+    @classmethod
     def too_large(cls) -> "Refusal":
         return cls(
             _("Votre envoi est trop volumineux"),
@@ -184,14 +175,14 @@ class Refusal:
         )
 
     @classmethod
-    def rate_limited(cls) -> "Refusal":
+    def rate_limited(cls, address: str) -> "Refusal":
         return cls(
             _("Merci pour toutes ces idées !"),
             _(
                 "Vous avez déjà proposé %(limit)s idées depuis cette connexion au cours de la "
                 "dernière heure : celle-ci n'a pas été enregistrée, pour nous protéger des envois "
                 "automatiques. Votre texte est conservé ci-dessous : renvoyez-le dans une heure, "
-                "ou écrivez-nous directement."
+                "ou écrivez-nous directement à %(address)s."
             )
-            % {"limit": IDEA_RATE_LIMIT.limit},
+            % {"limit": IDEA_RATE_LIMIT.limit, "address": address},
         )

@@ -7,9 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from home import abuse, routing
+from home.organisation import contact_address
 from projects.constants import REGISTERED_SESSION_KEY
 from projects.forms.workshops import WorkshopRegistrationForm
-from projects.ics import workshop_ics
+from projects.ics import ics_filename, workshop_ics
 from projects.models import WorkshopRegistration
 from projects.services import workshops as services
 
@@ -36,8 +37,9 @@ def workshop(request, page):
             None,
             _(
                 "Nous avons reçu beaucoup d'inscriptions depuis votre connexion : "
-                "réessayez dans une heure, ou écrivez-nous pour inscrire un groupe."
-            ),
+                "réessayez dans une heure, ou écrivez-nous à %(address)s pour inscrire un groupe."
+            )
+            % {"address": contact_address(page.get_site())},
         )
         status = 429
     if form.is_valid():
@@ -48,15 +50,28 @@ def workshop(request, page):
                 email=form.cleaned_data["email"],
                 organisation=form.cleaned_data["organisation"],
             )
+        except services.AlreadyRegistered as already:
+            # Not a mistake: they are told their status on the page, and sent their email again.
+            request.session[session_key] = _status(
+                already.registration, already.position, again=True
+            )
+            return redirect(page.url + "#inscription")
         except services.RegistrationRefused as refusal:
             field = "email" if refusal.code == "duplicate" else None
             form.add_error(field, refusal.messages[0])
         else:
-            request.session[session_key] = registration.status
+            request.session[session_key] = _status(
+                registration, services.waiting_position(registration), again=False
+            )
             return redirect(page.url + "#inscription")
     response = page.render(request, context_overrides={"form": form})
     response.status_code = status
     return response
+
+
+def _status(registration, position, *, again: bool) -> dict:
+    """What the page says once after the redirect (the session holds it until then)."""
+    return {"status": registration.status, "position": position, "again": again}
 
 
 @routing.page_view("projects.workshop_ics")
@@ -65,7 +80,7 @@ def workshop_calendar(request, page):
     response = HttpResponse(
         workshop_ics(page, request), content_type="text/calendar; charset=utf-8"
     )
-    response["Content-Disposition"] = f'attachment; filename="atelier-{page.slug}.ics"'
+    response["Content-Disposition"] = f'attachment; filename="{ics_filename(page)}"'
     return response
 
 

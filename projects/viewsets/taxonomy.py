@@ -24,7 +24,7 @@ class ProjectStatusViewSet(SnippetViewSet):
     model = ProjectStatus
     icon = "list-ol"
     menu_label = _("Statuts de projet")
-    list_display = ["name", "sort_order", "counts_as_seeded"]
+    list_display = ["name", "sort_order", "counts_as_seeded", "seeks_people"]
 
 
 viewsets = [ThemeViewSet, CommuneViewSet, ProjectStatusViewSet]

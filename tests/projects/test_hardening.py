@@ -151,7 +151,7 @@ def test_one_form_token_is_accepted_for_one_idea_only(client, call):
 def test_one_mailbox_written_two_ways_registers_once(client, workshop, first, again):
     assert register(client, workshop, email=first).status_code == 302
     response = register(client, workshop, email=again)
-    assert "déjà inscrite" in response.text
+    assert "Vous êtes déjà inscrit à cet atelier" in client.get(response["Location"]).text
     assert WorkshopRegistration.objects.count() == 1
 
 

@@ -294,6 +294,7 @@ def test_rate_limit_refuses_the_sixth_idea_in_an_hour(client, call, theme, commu
     assert not Idea.objects.filter(call=call, title="Idée de trop").exists()
     text = page_text(response)
     assert "Merci pour toutes ces idées !" in text
+    assert "écrivez-nous directement à contact@example.org" in text  # the address, not a dead end
     assert "Idée de trop" in text  # kept, to send later
     # Another connection is not affected.
     other = Client(REMOTE_ADDR="192.0.2.77")

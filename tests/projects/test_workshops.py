@@ -226,13 +226,17 @@ def test_cancelled_registrations_free_their_place(workshop):
     assert registration.status == WorkshopRegistration.Status.CONFIRMED
 
 
-def test_the_same_email_twice_gives_a_clear_message_and_no_second_row(client, workshop):
+def test_the_same_email_twice_is_reassured_not_refused_and_no_second_row(client, workshop):
+    """Signing up again is no mistake to correct: the status page says they already are
+    (tests/projects/test_workshop_emails.py covers the waiting list and the email)."""
     register(client, workshop, email="alix@example.org")
 
     response = register(client, workshop, email=" ALIX@example.org ")
 
-    assert response.status_code == 200
-    assert "Cette adresse est déjà inscrite à cet atelier." in response.text
+    assert response.status_code == 302
+    page = client.get(response["Location"]).text
+    assert "Vous êtes déjà inscrit à cet atelier" in page
+    assert "Corrigez" not in page and "n'est pas encore enregistrée" not in page
     assert WorkshopRegistration.objects.count() == 1
 
 
@@ -350,7 +354,7 @@ def test_the_service_fills_the_list_then_the_waiting_list(workshop):
 # Calendar file -------------------------------------------------------------------------
 
 
-def test_ics_file_follows_rfc_5545(client, workshops):
+def test_ics_file_follows_rfc_5545(client, workshops, settings):
     workshop = WorkshopPageFactory(
         parent=workshops,
         title="Atelier ; virgules, et \\ barres",
@@ -379,7 +383,8 @@ def test_ics_file_follows_rfc_5545(client, workshops):
     assert "SUMMARY:Atelier \\; virgules\\, et \\\\ barres\r\n" in unfolded
     assert "DESCRIPTION:Première ligne\\nseconde ligne\\, avec" in unfolded
     assert "LOCATION:Salle des fêtes\\, 1 rue du Lac\\, 39000 Lons-le-Saunier" in unfolded
-    assert f"URL:http://testserver{workshop.url}" in unfolded
+    # The public address (BASE_URL), whoever asks: the same event is attached to emails.
+    assert f"URL:{settings.BASE_URL}{workshop.url}" in unfolded
 
 
 def test_ics_folding_never_splits_a_character():
