@@ -35,7 +35,7 @@ from extranet.models import Associate, College, HoldingMovement, format_euros
 from extranet.services import membership
 from home.exports import EuroExportMixin
 from home.forms import EurosField
-from home.viewsets import LocalDateColumn, NoDeletePolicy, WordSearchMixin
+from home.viewsets import AddLabelMixin, LocalDateColumn, NoDeletePolicy, WordSearchMixin
 
 # --- permissions --------------------------------------------------------------------
 
@@ -75,11 +75,12 @@ class CollegeEditView(ServiceErrorsMixin, EditView):
         return membership.save_college(college=self.form.save(commit=False))
 
 
-class CollegeViewSet(ModelViewSet):
+class CollegeViewSet(AddLabelMixin, ModelViewSet):
     model = College
     name = "extranet-colleges"
     icon = "group"
     menu_label = gettext_lazy("Collèges")
+    add_item_label = gettext_lazy("Ajouter un collège")
     add_view_class = CollegeCreateView
     edit_view_class = CollegeEditView
     copy_view_enabled = False

@@ -27,6 +27,18 @@ class WordSearchMixin:
         return queryset.filter(query)
 
 
+class AddLabelMixin:
+    """Wagtail's French builds "Ajouter un(e) thème" from the model's name: a viewset
+    names its add button itself, `add_item_label = _("Ajouter un thème")`."""
+
+    add_item_label = None
+
+    def get_index_view_kwargs(self, **kwargs):
+        if self.add_item_label:
+            kwargs.setdefault("add_item_label", self.add_item_label)
+        return super().get_index_view_kwargs(**kwargs)
+
+
 class LocalDateColumn(Column):
     """A date or time as the exports write it ("12/03/2026 14:05", Europe/Paris), instead
     of Wagtail's "il y a 3 jours": the listing and its spreadsheet read the same."""

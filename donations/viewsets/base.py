@@ -3,9 +3,10 @@ search by words."""
 
 from home.exports import EuroExportMixin
 from home.money import cents_to_euros, format_euros
-from home.viewsets import LocalDateColumn, WordSearchMixin
+from home.viewsets import AddLabelMixin, LocalDateColumn, WordSearchMixin
 
 __all__ = [
+    "AddLabelMixin",
     "EuroExportMixin",
     "LabelledInspectMixin",
     "LocalDateColumn",

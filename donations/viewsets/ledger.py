@@ -14,6 +14,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from donations.models import Allocation, ReceiptIssuer
 from donations.viewsets.base import (
+    AddLabelMixin,
     EuroExportMixin,
     ListingQuerysetMixin,
     LocalDateColumn,
@@ -26,7 +27,7 @@ class AllocationIndexView(EuroExportMixin, IndexView):
     euro_columns = {"committed_euros": "committed_cents", "paid_euros": "paid_cents"}
 
 
-class AllocationViewSet(ListingQuerysetMixin, ModelViewSet):
+class AllocationViewSet(AddLabelMixin, ListingQuerysetMixin, ModelViewSet):
     """What the fund commits and pays to each project: published on the ledger page
     (`is_public`) and on the project's page."""
 
@@ -34,6 +35,7 @@ class AllocationViewSet(ListingQuerysetMixin, ModelViewSet):
     name = "fund-allocations"
     icon = "list-ul"
     menu_label = gettext_lazy("Engagements du fonds")
+    add_item_label = gettext_lazy("Ajouter un engagement")
     index_view_class = AllocationIndexView
     copy_view_enabled = False
     list_per_page = 50
@@ -114,13 +116,14 @@ class IssuerDeleteView(DeleteView):
             return redirect(self.index_url_name)
 
 
-class ReceiptIssuerViewSet(ModelViewSet):
+class ReceiptIssuerViewSet(AddLabelMixin, ModelViewSet):
     """The bodies in whose name receipts are issued; the fund's settings choose one."""
 
     model = ReceiptIssuer
     name = "fund-issuers"
     icon = "user"
     menu_label = gettext_lazy("Émetteurs des reçus")
+    add_item_label = gettext_lazy("Ajouter un émetteur")
     delete_view_class = IssuerDeleteView
     copy_view_enabled = False
     list_display = [

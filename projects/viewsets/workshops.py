@@ -10,7 +10,7 @@ from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.snippets.views.snippets import EditView, IndexView, SnippetViewSet
 
 from home.exports import SafeExportMixin
-from home.viewsets import LocalDateColumn
+from home.viewsets import AddLabelMixin, LocalDateColumn
 from projects.models import WorkshopRegistration
 from projects.services.workshops import save_staff_edit
 
@@ -26,8 +26,9 @@ class RegistrationEditView(EditView):
             return super().save_instance()
 
 
-class WorkshopRegistrationViewSet(SnippetViewSet):
+class WorkshopRegistrationViewSet(AddLabelMixin, SnippetViewSet):
     model = WorkshopRegistration
+    add_item_label = _("Ajouter une inscription")
     icon = "group"
     menu_label = _("Inscriptions aux ateliers")
     index_view_class = RegistrationIndexView

@@ -254,6 +254,8 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = [("fr", "Français")]
 WAGTAIL_I18N_ENABLED = False
 WAGTAIL_CONTENT_LANGUAGES = [("fr", "Français")]
 FORMAT_MODULE_PATH = ["clusterjura.formats"]
+# Where Wagtail's own French reads badly in the admin ("Status actuel"): locale/fr.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "/static/"
 # Where `collectstatic` writes (at build time), served by WhiteNoise.
