@@ -2,8 +2,10 @@
 online votes (cast, changed), with their receipts, log and emails.
 
 Rules (law of 10 September 1947 and the statutes, issue 10):
-- a proxy goes to another associate with voting rights at this assembly, until the
-  vote opens (never once it is closed); one holder holds at most `assembly.proxy_cap`
+- a proxy goes to another associate with voting rights at this assembly; it is given,
+  changed or withdrawn until it has served: before the vote opens, and while it is
+  open as long as no vote was recorded for the principal (a mandate can be revoked
+  until it is carried out); never once the vote is closed. One holder holds at most `assembly.proxy_cap`
   proxies, counted under a lock of the holder's row, so two principals choosing the
   same holder at once cannot pass the cap;
 - no chains: a principal who gave a proxy holds none, a holder gives none;
@@ -82,10 +84,18 @@ def voters(assembly: GeneralAssemblyPage):
 
 
 def proxies_open(assembly: GeneralAssemblyPage, now=None) -> bool:
-    """Proxies are given and withdrawn until the vote opens (the online vote, or the
-    assembly itself when there is none), never once it is closed."""
+    """Proxies are given and withdrawn until the vote closes (without an online vote:
+    until the assembly begins); each principal's only until a vote is recorded for them
+    (`proxy_used`)."""
     now = now or timezone.now()
-    return assembly.voting_state(now) in ("none", "upcoming") and now < assembly.held_at
+    state = assembly.voting_state(now)
+    return state == "open" or (state in ("none", "upcoming") and now < assembly.held_at)
+
+
+def proxy_used(assembly: GeneralAssemblyPage, principal: Associate) -> bool:
+    """A vote was recorded for `principal` (by themself, or by their holder): their
+    proxy has served, or they chose to vote; it no longer changes."""
+    return Participation.objects.filter(resolution__page=assembly, associate=principal).exists()
 
 
 def _check_proxy_window(assembly: GeneralAssemblyPage, now) -> None:
@@ -93,14 +103,10 @@ def _check_proxy_window(assembly: GeneralAssemblyPage, now) -> None:
     window = _fresh_window(assembly)
     if proxies_open(window, now):
         return
-    state = window.voting_state(now)
-    if state == "open":
-        message = _(
-            "Le vote est ouvert depuis le %(date)s : les procurations ne se donnent et ne "
-            "se retirent plus."
-        ) % {"date": _date(window.votes_open_at)}
-    else:
+    if window.voting_state(now) == "closed":
         message = _("Le vote de cette assemblée est clos : les procurations ne changent plus.")
+    else:
+        message = _("L'assemblée a commencé : les procurations ne changent plus.")
     raise ProxyRefused(message, code="window")
 
 
@@ -219,9 +225,12 @@ def give_proxy(
             % {"holder": holder},
             code="chain",
         )
-    if Participation.objects.filter(resolution__page=assembly, associate=principal).exists():
+    if proxy_used(assembly, principal):
         raise ProxyRefused(
-            _("Vous avez déjà voté en ligne : vous ne pouvez plus donner procuration."),
+            _(
+                "Un vote est déjà enregistré pour vous (par vous-même ou par votre "
+                "mandataire) : vous ne pouvez plus donner ni changer de procuration."
+            ),
             code="voted",
         )
     current = active.filter(principal=principal).select_related("holder__user").first()
@@ -279,6 +288,15 @@ def withdraw_proxy(assembly: GeneralAssemblyPage, *, principal: Associate, user=
         raise ProxyRefused(
             _("Vous n'avez pas donné de procuration pour cette assemblée."), code="none"
         )
+    if proxy_used(assembly, principal):
+        raise ProxyRefused(
+            _(
+                "%(holder)s a déjà voté pour vous : la procuration a servi et ne se retire "
+                "plus."
+            )
+            % {"holder": proxy.holder},
+            code="used",
+        )
     proxy.assembly = assembly
     _withdraw(proxy, now=now, user=user or principal.user)
     return proxy
@@ -334,15 +352,16 @@ def associate_part(assembly: GeneralAssemblyPage, associate: Associate) -> Assoc
         .order_by("principal__user__last_name", "principal__user__first_name")
     )
     resolution_ids = [resolution.pk for resolution in assembly.resolutions.all()]
+    voted = Participation.objects.filter(
+        resolution_id__in=resolution_ids, associate=associate
+    ).count()
     return AssociatePart(
         associate=associate,
         state=assembly.voting_state(),
-        proxies_open=proxies_open(assembly),
+        proxies_open=proxies_open(assembly) and not voted,
         proxy_given=next((p for p in proxies if p.principal_id == associate.pk), None),
         proxies_held=[p for p in proxies if p.holder_id == associate.pk],
-        voted_resolutions=Participation.objects.filter(
-            resolution_id__in=resolution_ids, associate=associate
-        ).count(),
+        voted_resolutions=voted,
         resolutions=len(resolution_ids),
     )
 

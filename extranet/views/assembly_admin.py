@@ -21,7 +21,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from extranet.constants import ConvocationChannel
 from extranet.models import AssemblyResolution, Associate, College, GeneralAssemblyPage
-from extranet.services import convocation, letters, room
+from extranet.services import convocation, letters, results, room
 from home.organisation import organisation_for
 
 SHEET_PAGE_SIZE = 50
@@ -311,7 +311,7 @@ class CloseVoteView(AssemblyAdminMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         force = request.POST.get("force") == "1"
-        if self.assembly.voting_state() == "open" and not force:
+        if self.assembly.voting_state() in ("open", "upcoming") and not force:
             messages.error(
                 request,
                 _(
@@ -320,11 +320,9 @@ class CloseVoteView(AssemblyAdminMixin, TemplateView):
                 ),
             )
             return self.back()
-        from extranet.services import results  # noqa: PLC0415  (TEMP until results lands)
-
         try:
             results.close_vote(self.assembly, user=request.user, force=force)
-        except ValueError as refused:
+        except results.CloseRefused as refused:
             messages.error(request, str(refused))
         else:
             messages.success(

@@ -349,3 +349,27 @@ def test_the_page_editor_links_to_the_control_screen(staff_client, associates):
     page = make_assembly()
     body = text(staff_client.get(f"/admin/pages/{page.pk}/edit/"))
     assert f"/admin/assemblees/{page.pk}/" in body and "Piloter l'assemblée" in body
+
+
+def test_closing_from_the_control_screen_asks_before_closing_early(
+    staff_client, associates, django_capture_on_commit_callbacks
+):
+    page = make_assembly()
+    GeneralAssemblyPage.objects.filter(pk=page.pk).update(
+        votes_open_at=timezone.now() - datetime.timedelta(days=1)
+    )
+    response = staff_client.post(f"/admin/assemblees/{page.pk}/cloture/", follow=True)
+    assert "clore dès maintenant" in text(response)
+    page.refresh_from_db()
+    assert page.votes_closed_at is None
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(
+            f"/admin/assemblees/{page.pk}/cloture/", {"force": "1"}, follow=True
+        )
+    assert "Vote clos : résultats calculés" in text(response)
+    page.refresh_from_db()
+    assert page.votes_closed_at is not None
+    assert page.documents.filter(kind="minutes").exists()
+    body = text(control(staff_client, page))
+    assert "Vote clos avant l'heure prévue" in body and "Envoyer la convocation" not in body

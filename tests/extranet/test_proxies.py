@@ -1,6 +1,7 @@
 """Proxies for a general assembly, as associates give them from the proxy page: give,
 change and withdraw, each with an email to both associates through the outbox and a
-line in the assembly's log; only until the vote opens; within the cap (also when two
+line in the assembly's log; until the proxy has served (while the vote is open, as long
+as no vote was recorded for the principal), never once closed; within the cap (also when two
 principals choose the same holder at the same moment); no chains; a principal who
 already voted online keeps their own vote. The holder is found by name, without any
 email address shown."""
@@ -141,29 +142,38 @@ def test_withdrawing_a_proxy_emails_both(assembly, associates):  # noqa: F811
     assert "Vous n'avez pas donné de procuration pour cette assemblée" in main_text(response)
 
 
-def test_proxies_no_longer_change_once_voting_opened_or_closed(assembly, associates):  # noqa: F811
+def test_a_proxy_changes_while_the_vote_is_open_until_it_has_served(assembly, associates):  # noqa: F811
     camille, dominique, alix = (associates[f"associe{n}"] for n in (1, 2, 3))
     client = client_for(camille)
     give(client, assembly, dominique)
-    set_window(assembly, opens=datetime.timedelta(minutes=-1))
-    OutboxEmail.objects.all().delete()
+    assembly = set_window(assembly, opens=datetime.timedelta(minutes=-1))
 
+    # The vote is open, nothing recorded for Camille yet: she may still change her mind.
+    assert give(client, assembly, alix).status_code == 302
+    assert Proxy.objects.get(assembly=assembly, withdrawn_at__isnull=True).holder == alix
+    assert client.post(proxy_url(assembly), {"action": "withdraw"}).status_code == 302
+    give(client, assembly, dominique)
+
+    # Dominique votes for her: the proxy has served and no longer changes.
+    resolution = assembly.resolutions.first()
+    Participation.objects.create(resolution=resolution, associate=camille, cast_by=dominique)
+    OutboxEmail.objects.all().delete()
     page = main_text(client.get(proxy_url(assembly)))
-    assert "les procurations ne se donnent et ne se retirent plus" in page
+    assert "a déjà voté pour vous : votre procuration a servi" in page
     assert 'value="withdraw"' not in page and 'name="holder"' not in page
     for data in ({"action": "withdraw"}, {"action": "give", "holder": alix.pk}):
         response = client.post(proxy_url(assembly), data)
         assert response.status_code == 400
-        assert "Le vote est ouvert depuis le" in main_text(response)
-    proxy = Proxy.objects.get(assembly=assembly)
-    assert proxy.holder == dominique and proxy.withdrawn_at is None
+        assert "déjà" in main_text(response)
+    proxy = Proxy.objects.get(assembly=assembly, withdrawn_at__isnull=True)
+    assert proxy.holder == dominique
     assert not OutboxEmail.objects.exists()
 
     set_window(assembly, closed_at=datetime.timedelta(seconds=-1))
     response = client.post(proxy_url(assembly), {"action": "withdraw"})
     assert response.status_code == 400
     assert "Le vote de cette assemblée est clos" in main_text(response)
-    assert Proxy.objects.get(assembly=assembly).withdrawn_at is None
+    assert Proxy.objects.get(assembly=assembly, withdrawn_at__isnull=True).holder == dominique
 
 
 def test_a_proxy_beyond_the_holders_cap_is_refused(associates):  # noqa: F811
@@ -214,7 +224,7 @@ def test_a_principal_who_voted_online_cannot_give_a_proxy(assembly, associates):
     )
     response = give(client_for(camille), assembly, dominique)
     assert response.status_code == 400
-    assert "Vous avez déjà voté en ligne" in main_text(response)
+    assert "Un vote est déjà enregistré pour vous" in main_text(response)
     assert not Proxy.objects.exists()
 
 
