@@ -41,7 +41,7 @@ def results(request, page):
         quorum = dict(page.quorum_result or {})
         context["attendance"] = quorum.pop("attendance", None)
         context["quorum"] = list(quorum.values())
-    else:
+    elif page.votes_open_at and page.votes_close_at:
         turnout = services.turnout(page)
         total = services.CollegeAttendance("Ensemble")
         for college in turnout:

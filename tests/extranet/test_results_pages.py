@@ -125,6 +125,15 @@ def test_receipts_are_published_after_closing_only_and_found_by_code(client, tab
         assert client.get(url, query).status_code == 200
 
 
+def test_an_assembly_without_online_vote_sends_to_its_page(client, associates):  # noqa: F811
+    client.force_login(associates["associe1"].user)
+    page = main_text(client.get("/extranet/assemblees-generales/2021/resultats/"))
+    assert "Cette assemblée n'a pas de vote en ligne" in page
+    assert "<table" not in page
+    page = main_text(client.get("/extranet/assemblees-generales/2021/recus/"))
+    assert "elle n'a ni bulletins ni codes de reçu" in page
+
+
 @pytest.mark.parametrize("route", ["resultats/", "recus/"])
 def test_both_pages_are_private(client, table_assembly, associates, route):  # noqa: F811
     url = table_assembly.url + route
