@@ -73,8 +73,9 @@ check-migrations: install
 worker: install
 	$(MANAGE) db_worker
 
+# PostgreSQL, Redis, gunicorn and wrk: README, "Mesures".
 bench: install
-	$(PY) bench/pages.py
+	$(PY) bench/serve.py $(BENCH_ARGS)
 
 # Try gifts without Stripe (README, "Essayer les dons sans Stripe"): the tests' local Stripe
 # double, whose "Payer" posts signed events to the site's webhook. Needs only `stripe`

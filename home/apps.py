@@ -11,4 +11,7 @@ class HomeConfig(AppConfig):
         # After each migrate, the Wagtail Site's address is BASE_URL's.
         site_address.connect(self)
         # Publishing, moving, settings...: the cached pages and fragments are replaced.
+        from home.models import OrganisationSettings
+
         cache.connect()
+        cache.invalidate_on_change(OrganisationSettings)

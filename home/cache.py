@@ -29,17 +29,24 @@ next local midnight (calls and workshops change state by date), or earlier when
 a view says so (`expires_by`).
 
 The menu, footer and organisation details are cached as fragments under the same
-version, for every visitor, logged in or not.
+version, for every visitor, logged in or not; so are the figures apps compute over
+their records (home.figures), so that a page's cost does not grow with them. Wagtail's
+routing of a path to its page is cached too (`process_view`), for pages under no view
+restriction: the page is then read in one query instead of one per level of the path
+plus the site, its root, and the check of the view restrictions.
 
 The cache lives in CACHES["pages"]: Redis when REDIS_URL is set (shared by every
 app server), else files on the local disk (shared by the workers of one machine,
 so that a page published through one worker is fresh in the others).
 """
 
+import contextvars
 import datetime
 import hashlib
 import logging
+import pickle
 import secrets
+import time
 from collections.abc import Callable, Iterable
 from functools import partial
 from urllib.parse import parse_qsl, urlencode
@@ -55,10 +62,27 @@ from django.utils.http import parse_etags, quote_etag
 
 logger = logging.getLogger(__name__)
 
+# The layout of what is stored: a release that changes it changes this number, so that
+# it never reads what an older release wrote.
+FORMAT = 2
 VERSION_KEY = "page-cache:version"
-ENTRY_KEY = "page-cache:page:%s"
-FRAGMENT_KEY = "page-cache:fragment:%s:%s"
+ENTRY_KEY = f"page-cache:{FORMAT}:page:%s"
+ROUTE_KEY = f"page-cache:{FORMAT}:route:%s"
+FRAGMENT_KEY = f"page-cache:{FORMAT}:fragment:%s:%s"
 FRAGMENT_SECONDS = 3600
+ROUTE_SECONDS = 3600
+# The request being answered, for code that is not given it (figures, model methods):
+# its cache version is read once per request.
+_current_request: contextvars.ContextVar = contextvars.ContextVar("page_cache_request")
+# Fragments and routes also kept in this process's memory, under the version they were
+# read with: the version is read from the shared cache at each request, so a memory
+# copy is dropped as soon as anything changes, on whichever server. Read from the
+# shared cache, a copy is kept at most MEMORY_SECONDS (its own time may be nearly up).
+MEMORY_SECONDS = 60
+MEMORY_MAX = 1000
+_MISSING = object()
+_memory: dict[str, tuple[float, object]] = {}
+_memory_version: list = [None]
 # Query parameters that only say where a visitor came from: the page is the same.
 TRACKING_PREFIXES = ("utm_", "mtm_", "pk_")
 TRACKING_NAMES = frozenset({"fbclid", "gclid", "msclkid", "mc_cid", "mc_eid"})
@@ -78,6 +102,10 @@ def is_enabled() -> bool:
     return settings.PAGE_CACHE_SECONDS > 0
 
 
+def fragments_enabled() -> bool:
+    return settings.PAGE_CACHE_FRAGMENTS
+
+
 # --- the version ---------------------------------------------------------------------
 
 
@@ -91,6 +119,8 @@ def current_version(request: HttpRequest | None = None) -> str:
     Raises when the cache cannot be reached (and marks the request, so that its
     fragments are built without asking the cache again).
     """
+    if request is None:
+        request = _current_request.get(None)
     version = getattr(request, "_page_cache_version", None)
     if version is None:
         try:
@@ -162,35 +192,70 @@ def invalidate_on_change(*models) -> None:
 
 
 def connect() -> None:
-    """Pages, their privacy, images, sites and the organisation's settings (home's
-    AppConfig.ready); each app connects its own models with `invalidate_on_change`."""
+    """Pages, their privacy, images and sites (home's AppConfig.ready); each app
+    connects its own models (home its settings) with `invalidate_on_change`."""
     from django.apps import apps
     from wagtail.images import get_image_model
     from wagtail.models import Page, PageViewRestriction, Site
     from wagtail.signals import page_published, page_unpublished, post_page_move
-
-    from home.models import OrganisationSettings
 
     for signal in (page_published, page_unpublished, post_page_move):
         signal.connect(_invalidate_on_signal, dispatch_uid=f"page-cache:{id(signal)}")
     # Saves and deletions of any page (drafts too: cheap, and pages created in code
     # without a publication), restrictions added or removed (a page made private).
     page_models = [model for model in apps.get_models() if issubclass(model, Page)]
-    invalidate_on_change(
-        *page_models, PageViewRestriction, Site, get_image_model(), OrganisationSettings
-    )
+    invalidate_on_change(*page_models, PageViewRestriction, Site, get_image_model())
 
 
 # --- fragments ------------------------------------------------------------------------
 
 
-def fragment(request: HttpRequest | None, name: str, build: Callable[[], object]):
-    """`build()`, cached under the current version (menu items, organisation...);
-    built each time while the cache is unreachable."""
-    if getattr(request, "_page_cache_down", False):
-        return build()
+def _remembered(version: str, key: str):
+    if _memory_version[0] != version:
+        _memory.clear()
+        _memory_version[0] = version
+        return _MISSING
+    item = _memory.get(key)
+    if item is None or item[0] < time.monotonic():
+        return _MISSING
+    return item[1]
+
+
+def _remember(version: str, key: str, value, seconds: int) -> None:
+    if _memory_version[0] == version:
+        if len(_memory) >= MEMORY_MAX:
+            _memory.clear()
+        _memory[key] = (time.monotonic() + seconds, value)
+
+
+def fragment(
+    request: HttpRequest | None,
+    name: str,
+    build: Callable[[], object],
+    *,
+    seconds: int = FRAGMENT_SECONDS,
+    keep: Callable[[object], bool] | None = None,
+):
+    """`build()`, cached under the current version (menu items, organisation...), in
+    the shared cache and in this process's memory; built each time while the cache is
+    unreachable. The value is shared by the requests that read it: never change it.
+    `keep(value)` false: the value is used for this request only."""
+    if request is None:
+        request = _current_request.get(None)
+    if not fragments_enabled() or getattr(request, "_page_cache_down", False):
+        # Built once for this request only (a menu, a figure... asked for twice).
+        if request is None:
+            return build()
+        built = request.__dict__.setdefault("_page_cache_built", {})
+        if name not in built:
+            built[name] = build()
+        return built[name]
     try:
-        key = FRAGMENT_KEY % (current_version(request), name)
+        version = current_version(request)
+        key = FRAGMENT_KEY % (version, name)
+        value = _remembered(version, key)
+        if value is not _MISSING:
+            return value
         value = store().get(key)
     except Exception:
         logger.exception("Page cache: fragment %s not read.", name)
@@ -199,11 +264,99 @@ def fragment(request: HttpRequest | None, name: str, build: Callable[[], object]
         return build()
     if value is None:
         value = build()
+        if keep is not None and not keep(value):
+            return value
+        _remember(version, key, value, seconds)
         try:
-            store().set(key, value, FRAGMENT_SECONDS)
+            store().set(key, value, seconds)
         except Exception:
             logger.exception("Page cache: fragment %s not stored.", name)
+    else:
+        _remember(version, key, value, min(seconds, MEMORY_SECONDS))
     return value
+
+
+# --- routes: a path to its page -------------------------------------------------------
+
+
+def _no_view_restriction():
+    from wagtail.models import PageViewRestriction
+
+    return PageViewRestriction.objects.none()
+
+
+def _route_key(request: HttpRequest, path: str) -> str:
+    raw = f"{request.get_host()}\n{path}"
+    return ROUTE_KEY % hashlib.sha256(raw.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def _use_cached_route(request: HttpRequest, path: str) -> None:
+    """Before Wagtail's serve view: the route of `path`, if cached, so that Wagtail
+    neither looks the site up nor walks the tree; otherwise remember to store it."""
+    if getattr(request, "_page_cache_down", False):
+        return
+    key = _route_key(request, path)
+    try:
+        version = current_version(request)
+        entry = _remembered(version, key)
+        if entry is _MISSING:
+            entry = store().get(key)
+            if entry is not None and entry["version"] == version:
+                _remember(version, key, entry, MEMORY_SECONDS)
+    except Exception:
+        logger.exception("Page cache: routes unavailable.")
+        request._page_cache_down = True
+        return
+    if entry is None or entry["version"] != version:
+        request._page_cache_route_key = key
+        return
+    from django.http import Http404
+
+    # A copy of its own for each request: nothing one request sets on them reaches another.
+    page = pickle.loads(entry["page"])  # noqa: S301 (written by this site, in its own cache)
+    # Cached only for a page under no view restriction: Wagtail's check finds none.
+    page.get_view_restrictions = _no_view_restriction
+    request._wagtail_site = pickle.loads(entry["site"])  # noqa: S301 (idem)
+    try:
+        request._wagtail_route_for_request = page.route(request, entry["remaining"])
+    except Http404:
+        del request._wagtail_route_for_request
+        del request._wagtail_site
+
+
+def _store_route(request: HttpRequest, response: HttpResponse) -> None:
+    """After Wagtail's serve view: keep the route it found, for a page that is live and
+    under no view restriction."""
+    route = getattr(request, "_wagtail_route_for_request", None)
+    site = getattr(request, "_wagtail_site", None)
+    if route is None or site is None or response.status_code >= 500:
+        return
+    page = route[0]
+    if not page.live or page.get_view_restrictions().exists():
+        return
+    from wagtail.models import Site
+
+    root_path = site.root_page.url_path
+    if not page.url_path.startswith(root_path):
+        return
+    page_parts = [part for part in page.url_path[len(root_path) :].split("/") if part]
+    path_parts = [part for part in request._page_cache_route_path.split("/") if part]
+    if path_parts[: len(page_parts)] != page_parts:
+        return
+    # Fresh copies, as the database has them, rather than the objects this request used.
+    fresh_page = type(page)._default_manager.filter(pk=page.pk).first()
+    if fresh_page is None:
+        return
+    entry = {
+        "version": request._page_cache_version,
+        "site": pickle.dumps(Site.objects.select_related("root_page").get(pk=site.pk)),
+        "page": pickle.dumps(fresh_page),
+        "remaining": path_parts[len(page_parts) :],
+    }
+    try:
+        store().set(request._page_cache_route_key, entry, ROUTE_SECONDS)
+    except Exception:
+        logger.exception("Page cache: route not stored.")
 
 
 # --- pages ----------------------------------------------------------------------------
@@ -289,6 +442,12 @@ def _seconds_to_keep(request: HttpRequest) -> int:
     return seconds
 
 
+def _wagtail_serve():
+    from wagtail.views import serve
+
+    return serve
+
+
 def _cached_response(request: HttpRequest, entry: dict) -> HttpResponse:
     etag = entry["etag"]
     if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
@@ -316,6 +475,29 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        token = _current_request.set(request)
+        try:
+            response = self._answer(request)
+            if hasattr(request, "_page_cache_route_key"):
+                _store_route(request, response)
+            return response
+        finally:
+            _current_request.reset(token)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        """Before Wagtail's serve view, the cached route of the path (see the module
+        docstring)."""
+        if (
+            fragments_enabled()
+            and view_func is _wagtail_serve()
+            and not request.path_info.startswith(settings.PAGE_CACHE_EXCLUDED_PATHS)
+        ):
+            path = view_kwargs.get("path", view_args[0] if view_args else "")
+            request._page_cache_route_path = path
+            _use_cached_route(request, path)
+        return None
+
+    def _answer(self, request):
         if not is_cacheable_request(request):
             return self.get_response(request)
         key = entry_key(request)

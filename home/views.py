@@ -3,6 +3,7 @@ import re
 import secrets
 import sys
 import unicodedata
+from functools import partial
 
 from django.core.cache import cache
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
@@ -10,6 +11,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_safe
 from wagtail.models import Page
@@ -61,20 +63,25 @@ def search_terms(query: str) -> str:
 def search(request):
     """Full-text search over published, public pages only; any string gives a page."""
     query = clean_query(request.GET.get("q", ""))
-    results = None
-    if query:
-        terms = search_terms(query)
-        if terms:
-            pages = Page.objects.live().public().exclude(depth__lte=1)
-            found = pages.search(PlainText(terms, operator="and"))
-        else:
-            found = Page.objects.none()
-        results = paginate(request, found, SEARCH_PER_PAGE)
-        # One query per page type rather than one per result.
-        ids = [page.pk for page in results.object_list]
-        specific = {page.pk: page for page in Page.objects.filter(pk__in=ids).specific()}
-        results.object_list = [specific[pk] for pk in ids if pk in specific]
+    # Searched only when the template renders the results: a cached part does not.
+    results = SimpleLazyObject(partial(search_results, request, query)) if query else None
     return render(request, "home/search.html", {"query": query, "results": results})
+
+
+def search_results(request, query: str):
+    """The page of results for `query` (?page=), live public pages in their specific form."""
+    terms = search_terms(query)
+    if terms:
+        pages = Page.objects.live().public().exclude(depth__lte=1)
+        found = pages.search(PlainText(terms, operator="and"))
+    else:
+        found = Page.objects.none()
+    results = paginate(request, found, SEARCH_PER_PAGE)
+    # One query per page type rather than one per result.
+    ids = [page.pk for page in results.object_list]
+    specific = {page.pk: page for page in Page.objects.filter(pk__in=ids).specific()}
+    results.object_list = [specific[pk] for pk in ids if pk in specific]
+    return results
 
 
 @require_GET

@@ -44,6 +44,12 @@ if settings.DEBUG or getattr(settings, "SERVE_MEDIA", False):
         document_root=settings.MEDIA_ROOT,
     )
 
+if settings.BENCH_ENDPOINTS:
+    from home import bench as home_bench
+
+    # The benchmark's ceiling (bench/serve.py sets BENCH_ENDPOINTS), never in production.
+    urlpatterns += [path("bench/constant/", home_bench.constant)]
+
 urlpatterns += [path("", include(wagtail_urls))]
 
 handler404 = "home.views.page_not_found"

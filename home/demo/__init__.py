@@ -13,18 +13,20 @@ from django.apps import apps
 from django.conf import settings
 
 
-def app_loaders() -> Iterator[Callable]:
-    """The `load` function of every project app's `demo` package, home excepted."""
+def app_loaders(module: str = "demo") -> Iterator[Callable]:
+    """The `load` function of `module` (`demo`, or `demo.scale` for the benchmark's
+    large site) in every project app, home excepted."""
     base = Path(settings.BASE_DIR).resolve()
     for config in apps.get_app_configs():
         if config.name == "home" or not Path(config.path).resolve().is_relative_to(base):
             continue
+        name = f"{config.name}.{module}"
         try:
-            module = import_module(f"{config.name}.demo")
+            found = import_module(name)
         except ModuleNotFoundError as error:
-            if error.name == f"{config.name}.demo":
+            if name.startswith(f"{error.name}.") or error.name == name:
                 continue
             raise
-        loader = getattr(module, "load", None)
+        loader = getattr(found, "load", None)
         if loader is not None:
             yield loader

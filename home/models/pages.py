@@ -3,7 +3,7 @@
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.utils import timezone
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -87,23 +87,34 @@ class HomePage(Page):
         verbose_name = _("page d'accueil")
 
     def get_context(self, request, *args, **kwargs):
+        # Read only when the template renders them: a cached part ({% cached %}) does not.
         context = super().get_context(request, *args, **kwargs)
-        context["key_figures"] = list(self.key_figures.select_related("link_page"))
-        ids = [item.page_id for item in self.featured_pages.all()]
-        by_id = {
-            page.pk: page for page in Page.objects.live().public().filter(pk__in=ids).specific()
-        }
-        context["featured_pages"] = [by_id[pk] for pk in ids if pk in by_id]
+        context["key_figures"] = SimpleLazyObject(
+            lambda: list(self.key_figures.select_related("link_page"))
+        )
+        context["featured_pages"] = SimpleLazyObject(self.featured)
         # What a visitor can take part in next, from the apps that own it (home.agenda).
         context["agenda"] = agenda.sections(request)
-        context["latest_news"] = (
+        context["latest_news"] = SimpleLazyObject(self.latest_news)
+        return context
+
+    def latest_news(self):
+        """The three latest public news items."""
+        return (
             NewsPage.objects.live()
             .public()
             .defer_streamfields()
             .select_related("image")
             .order_by("-date", "-pk")[:3]
         )
-        return context
+
+    def featured(self) -> list[Page]:
+        """The featured pages that are live and public, in the order staff chose."""
+        ids = [item.page_id for item in self.featured_pages.all()]
+        by_id = {
+            page.pk: page for page in Page.objects.live().public().filter(pk__in=ids).specific()
+        }
+        return [by_id[pk] for pk in ids if pk in by_id]
 
 
 class KeyFigure(Orderable):
@@ -150,8 +161,7 @@ class KeyFigure(Orderable):
 
     @cached_property
     def value(self) -> int:
-        source = figures.get(self.source) if self.source else None
-        return self.offset + (source.count() if source else 0)
+        return self.offset + (figures.count(self.source) if self.source else 0)
 
 
 class HomePageFeaturedPage(Orderable):
@@ -211,14 +221,19 @@ class NewsIndexPage(RoutablePageMixin, SectionIndexPage):
 
     @path("")
     def index(self, request):
-        news = self.news()
         tag = request.GET.get("tag", "").strip()[:100]
-        if tag:
-            news = news.filter(tags__slug=tag)
+
+        def news_page():
+            news = self.news()
+            if tag:
+                news = news.filter(tags__slug=tag)
+            return paginate(request, news, NEWS_PER_PAGE)
+
         return self.render(
             request,
             context_overrides={
-                "news_page": paginate(request, news, NEWS_PER_PAGE),
+                # Read only when the template renders it: a cached part does not.
+                "news_page": SimpleLazyObject(news_page),
                 "current_tag": tag,
             },
         )

@@ -2,6 +2,8 @@
 footer. What every page shows is cached under the page cache's version (home.cache),
 so publishing, moving or deleting a page, or editing the settings, refreshes it."""
 
+import hashlib
+
 from django import template
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
@@ -13,10 +15,18 @@ register = template.Library()
 
 
 def _site(request):
-    """The request's Wagtail site, looked up once per request."""
-    if not hasattr(request, "_site_cache"):
-        request._site_cache = Site.find_for_request(request)
-    return request._site_cache
+    """The request's Wagtail site and its root page, looked up once per request (and kept
+    with the page cache's fragments: Wagtail asks the database at each request)."""
+    if not hasattr(request, "_wagtail_site"):
+        request._wagtail_site = page_cache.fragment(
+            request, f"site:{request.get_host()}", lambda: _find_site(request)
+        )
+    return request._wagtail_site
+
+
+def _find_site(request):
+    site = Site.find_for_request(request)
+    return Site.objects.select_related("root_page").get(pk=site.pk) if site else None
 
 
 @register.inclusion_tag("components/main_menu.html", takes_context=True)
@@ -56,7 +66,11 @@ def breadcrumbs(context):
     root = site.root_page if site else None
     ancestors = []
     if page is not None and root is not None and getattr(page, "depth", 0) > root.depth:
-        ancestors = list(Page.objects.ancestor_of(page).filter(depth__gte=root.depth))
+        ancestors = page_cache.fragment(
+            request,
+            f"ancestors:{page.path}:{root.depth}",
+            lambda: list(Page.objects.ancestor_of(page).filter(depth__gte=root.depth)),
+        )
     # A route under the page (a form, a map...) names itself: the page becomes a link.
     return {
         "request": request,
@@ -118,3 +132,46 @@ def site_footer(context) -> str:
     return mark_safe(  # noqa: S308 (rendered by the template engine, escaped there)
         page_cache.fragment(request, f"footer:{site.pk if site else 0}:{request.get_host()}", build)
     )
+
+
+@register.tag("cached")
+def cached(parser, token):
+    """{% cached "name" [vary_on ...] %}…{% endcached %}: the HTML inside, rendered once
+    per version of the page cache (home.cache.fragment), host and `vary_on` values, for
+    every visitor. Only for what is the same for everyone: a part that asks for a CSRF
+    token or a CSP nonce is rendered each time and never kept."""
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("{% cached %} needs a name.")
+    nodelist = parser.parse(("endcached",))
+    parser.delete_first_token()
+    return CachedNode(nodelist, [parser.compile_filter(bit) for bit in bits[1:]])
+
+
+class CachedNode(template.Node):
+    def __init__(self, nodelist, parts):
+        self.nodelist = nodelist
+        self.parts = parts
+
+    def render(self, context):
+        request = context.get("request")
+        if request is None:
+            return self.nodelist.render(context)
+        raw = "\n".join([request.get_host(), *(str(part.resolve(context)) for part in self.parts)])
+        key = "html:" + hashlib.sha256(raw.encode()).hexdigest()
+        token_before = request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        nonce = getattr(request, "_csp_nonce", None)
+        nonce_before = bool(nonce)
+
+        def for_everyone(html) -> bool:
+            if "csrfmiddlewaretoken" in html:
+                return False
+            if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") != token_before:
+                return False
+            return not nonce or (nonce_before and str(nonce) not in html)
+
+        return mark_safe(  # noqa: S308 (rendered by the template engine, escaped there)
+            page_cache.fragment(
+                request, key, lambda: self.nodelist.render(context), keep=for_everyone
+            )
+        )

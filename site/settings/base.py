@@ -169,6 +169,9 @@ else:
     }
 PAGE_CACHE_ALIAS = "pages"
 PAGE_CACHE_SECONDS = env.get_int("PAGE_CACHE_SECONDS", 300)
+# The parts every page shares (menu, footer, figures, routes, {% cached %} sections), kept
+# under the same version for every visitor; false renders everything at each request.
+PAGE_CACHE_FRAGMENTS = env.get_bool("PAGE_CACHE_FRAGMENTS", True)
 # What browsers and a CDN may keep a cached page without asking again (seconds).
 PAGE_CACHE_MAX_AGE = 60
 # Never served from nor stored in the page cache, whatever the answer says.
@@ -393,6 +396,8 @@ STRIPE_API_BASE = env.get_str("STRIPE_API_BASE", "")
 # The demo loader creates the extranet's demo accounts (associe1..3, visiteur) only
 # with DEBUG on, or when this says so explicitly: never by accident in production.
 DEMO_USERS = env.get_bool("DEMO_USERS", False)
+# The benchmark (bench/serve.py) serves its ceiling, a constant page, at /bench/constant/.
+BENCH_ENDPOINTS = env.get_bool("BENCH_ENDPOINTS", False)
 
 # --- HTTPS and security headers (`manage.py check --deploy` is clean in production) ---
 # BASE_URL's scheme sets the defaults: a site published over https redirects plain

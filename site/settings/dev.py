@@ -9,8 +9,9 @@ os.environ.setdefault("SECURE_COOKIES", "false")
 # make run tries the production behaviour.
 os.environ.setdefault("OTP_REQUIRED_FOR_STAFF", "false")
 # A template edited in development shows at the next request: no page cache and no cached
-# fragments, unless asked for (PAGE_CACHE_SECONDS=300 make run).
+# fragments, unless asked for (PAGE_CACHE_SECONDS=300 PAGE_CACHE_FRAGMENTS=true make run).
 os.environ.setdefault("PAGE_CACHE_SECONDS", "0")
+os.environ.setdefault("PAGE_CACHE_FRAGMENTS", "false")
 
 from .base import *  # noqa: E402,F403
 
@@ -22,8 +23,6 @@ STORAGES["staticfiles"] = {  # noqa: F405
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 SERVE_MEDIA = True
-if not PAGE_CACHE_SECONDS:  # noqa: F405
-    CACHES["pages"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}  # noqa: F405
 
 # Keep the console readable: emails and errors, not every page publication or task step.
 LOGGING["loggers"] = {  # noqa: F405

@@ -14,10 +14,11 @@ CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
 }
-# Tests that render a page twice around a change made without the page cache knowing
-# (a query count, a factory) see both renders: the page cache's own tests switch it on
-# (tests/home/test_cache.py). Its fragments (menu, footer) stay cached as in production.
+# Tests render each page in full, as after a change: the page cache and its fragments are
+# switched on by their own tests (tests/home/test_cache.py), so that query counts measure
+# what a page costs to render, and a change made by a factory shows at the next request.
 PAGE_CACHE_SECONDS = 0
+PAGE_CACHE_FRAGMENTS = False
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 STORAGES["staticfiles"] = {  # noqa: F405

@@ -1,7 +1,9 @@
-"""The full-page cache (home/cache.py): anonymous visitors get public pages from it
-without a database query; logged-in visitors, POSTs, pages with a form and private
-pages never go through it; what changes a page (publishing, unpublishing, moving,
-deleting, settings, an idea received) replaces it at once."""
+"""The page cache (home/cache.py): anonymous visitors get public pages from it without
+a database query; logged-in visitors, POSTs, pages with a form and private pages never
+go through it; what changes a page (publishing, unpublishing, moving, deleting,
+settings, an idea received) replaces it at once. Its fragments (menu, footer, figures,
+routes, {% cached %} parts) make a page that is not served from it cheap, for every
+visitor, and follow the same changes."""
 
 import datetime
 import http.server
@@ -35,6 +37,15 @@ NEWS = "/actualites/assemblee-generale-2021-fonds-impulsion/"
 def cached(settings, demo_site):
     """The page cache switched on as in production (the test settings keep it off)."""
     settings.PAGE_CACHE_SECONDS = 300
+    settings.PAGE_CACHE_FRAGMENTS = True
+    return demo_site
+
+
+@pytest.fixture
+def fragments(settings, demo_site):
+    """The page cache off (as for a logged-in visitor), its fragments on."""
+    settings.PAGE_CACHE_SECONDS = 0
+    settings.PAGE_CACHE_FRAGMENTS = True
     return demo_site
 
 
@@ -374,3 +385,125 @@ def test_frontend_cache_url_switches_on_wagtails_purge():
         [sys.executable, "-c", code], cwd=ROOT, env=environ, capture_output=True, text=True
     )
     assert result.stdout.split() == ["False"]
+
+
+# --- fragments: what every visitor shares ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "warm_budget"),
+    [
+        ("/mentions-legales/", 0),
+        ("/projets/", 0),
+        ("/actualites/", 0),
+        ("/actualites/?page=1&tag=assemblee", 0),
+        ("/recherche/?q=transition", 0),
+        ("/", 2),  # the agenda: open calls and next workshops, read at each visit
+    ],
+)
+def test_with_warm_fragments_a_page_costs_almost_no_query(client, fragments, url, warm_budget):
+    """The page cache off (a logged-in visitor, an expired page): the route, the site,
+    the menu, the footer, the figures and the {% cached %} parts come from the cache."""
+    cold = fetch(client, url)
+    warm = fetch(client, url)
+    assert "X-Cache" not in warm
+    assert cold.status_code == warm.status_code == 200
+    assert warm.content == cold.content
+    assert warm.queries <= warm_budget < cold.queries
+
+
+def test_the_route_cache_never_skips_a_view_restriction(client, fragments):
+    """A route is kept only for a page under no restriction, and a restriction added
+    later replaces the version: the page is then refused."""
+    from wagtail.models import PageViewRestriction
+
+    legal = "/mentions-legales/"
+    assert fetch(client, legal).status_code == 200
+    assert fetch(client, legal).queries == 0  # the route came from the cache
+    page = Page.objects.get(url_path__endswith=legal)
+    PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.LOGIN)
+    for _ in range(2):
+        refused = client.get(legal)
+        assert refused.status_code == 302
+        assert refused["Location"].startswith("/compte/connexion/")
+
+
+def test_a_private_page_is_never_served_from_a_cached_route(client, fragments, associates):  # noqa: F811
+    associate = Client()
+    associate.force_login(associates["associe1"].user)
+    assert associate.get("/extranet/").status_code == 200
+    assert associate.get("/extranet/").status_code == 200
+    assert client.get("/extranet/").status_code == 302
+
+
+def test_cached_parts_follow_publications_for_logged_in_visitors_too(client, fragments):
+    user = get_user_model().objects.create_user("camille", "camille@example.org", "x")
+    logged_in = Client()
+    logged_in.force_login(user)
+    for visitor in (client, logged_in):
+        assert b"Nouveau titre" not in visitor.get("/actualites/").content
+        assert b"Nouveau titre" not in visitor.get(NEWS).content
+    news = NewsPage.objects.get(url_path__endswith="/assemblee-generale-2021-fonds-impulsion/")
+    news.title = "Nouveau titre"
+    news.save_revision().publish()
+    for visitor in (client, logged_in):
+        assert b"Nouveau titre" in visitor.get("/actualites/").content
+        assert b"Nouveau titre" in visitor.get(NEWS).content
+
+
+def test_the_figures_are_counted_again_when_an_idea_arrives(client, fragments, open_call):
+    count = KeyFigure.objects.get(source="ideas").value
+    fetch(client, "/")
+    assert fetch(client, "/").queries <= 2  # the figures came from the cache
+    submit_idea(
+        call=open_call,
+        title="Un jardin partagé à Morez",
+        description="Des parcelles pour les habitants du quartier, et des ateliers.",
+        involvement="contribute",
+        name="Camille Martin",
+        email="camille@example.org",
+        consent_processing=True,
+    )
+    assert f"{count + 1}" in ideas_figure(client.get("/"))
+
+
+def render_cached_part(rf, source: str, **context) -> str:
+    from django.template import Context, Template
+
+    request = rf.get("/")
+    return Template("{% load site_tags %}" + source).render(
+        Context({"request": request, **context})
+    )
+
+
+def test_a_cached_part_with_a_form_token_or_a_nonce_is_never_kept(rf, fragments):
+    from django.utils.csp import LazyNonce
+
+    with_token = '{% cached "form" %}<form>{% csrf_token %}</form>{% endcached %}'
+    first = render_cached_part(rf, with_token, csrf_token="jeton-1")
+    second = render_cached_part(rf, with_token, csrf_token="jeton-2")
+    assert "jeton-1" in first and "jeton-2" in second
+    request = rf.get("/")
+    request._csp_nonce = LazyNonce()
+    from django.template import Context, Template
+
+    with_nonce = Template(
+        '{% load site_tags %}{% cached "script" %}<script nonce="{{ nonce }}"></script>'
+        "{% endcached %}"
+    )
+    first = with_nonce.render(Context({"request": request, "nonce": request._csp_nonce}))
+    other = rf.get("/")
+    other._csp_nonce = LazyNonce()
+    second = with_nonce.render(Context({"request": other, "nonce": other._csp_nonce}))
+    assert first != second
+    # The same part without either is kept: the second render reads the first.
+    plain = '{% cached "plain" %}{{ value }}{% endcached %}'
+    assert render_cached_part(rf, plain, value="un") == "un"
+    assert render_cached_part(rf, plain, value="deux") == "un"
+
+
+def test_without_fragments_everything_is_rendered_each_time(client, settings, demo_site):
+    settings.PAGE_CACHE_FRAGMENTS = False
+    fetch(client, "/projets/")  # renditions made
+    first = fetch(client, "/projets/")
+    assert fetch(client, "/projets/").queries == first.queries > 10
