@@ -357,7 +357,8 @@ TASKS = {
 WAGTAIL_SITE_NAME = "Clus'Ter Jura"
 WAGTAILSEARCH_BACKENDS = {
     "default": {
-        "BACKEND": "wagtail.search.backends.database",
+        # Wagtail's database backend; on SQLite, words are stemmed (home/search_backend.py).
+        "BACKEND": "home.search_backend",
         # PostgreSQL full-text configuration: French stemming ("assemblées" finds "assemblée").
         "SEARCH_CONFIG": "french",
     }
