@@ -11,7 +11,6 @@ not vote online on that resolution).
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -65,11 +64,16 @@ def attendance_sheet(assembly: GeneralAssemblyPage, associates) -> list[SheetLin
     rights, maybe filtered by a search): four queries, whatever their number."""
     associates = list(associates.select_related("user", "college"))
     present = set(Presence.objects.filter(assembly=assembly).values_list("associate_id", flat=True))
-    voted = set(
-        Participation.objects.filter(resolution__page=assembly, cast_by_id=F("associate_id"))
-        .values_list("associate_id", flat=True)
+    # Who cast ballots online, and for whom: an associate "voted online" when they voted
+    # for themself; a holder who voted (even only for their principals) took part, so the
+    # principals they hold count as represented.
+    cast = set(
+        Participation.objects.filter(resolution__page=assembly)
+        .values_list("associate_id", "cast_by_id")
         .distinct()
     )
+    voted = {associate_id for associate_id, cast_by_id in cast if associate_id == cast_by_id}
+    took_part = present | {cast_by_id for _associate_id, cast_by_id in cast}
     # Every active proxy of the assembly (one at most per associate), not only those of
     # `associates`: the minutes ask for the whole sheet, and 3,000 ids in a query cost
     # more than the few hundred proxies read.
@@ -80,7 +84,7 @@ def attendance_sheet(assembly: GeneralAssemblyPage, associates) -> list[SheetLin
     lines = []
     for associate in associates:
         holder = proxies.get(associate.pk)
-        if holder is not None and holder.pk not in present and holder.pk not in voted:
+        if holder is not None and holder.pk not in took_part:
             holder = None  # a proxy counts once its holder takes part
         lines.append(
             SheetLine(

@@ -373,3 +373,14 @@ def test_closing_from_the_control_screen_asks_before_closing_early(
     assert page.documents.filter(kind="minutes").exists()
     body = text(control(staff_client, page))
     assert "Vote clos avant l'heure prévue" in body and "Envoyer la convocation" not in body
+
+
+def test_a_holder_who_voted_only_for_their_principal_makes_them_represented(associates):
+    page = make_assembly()
+    a1, a3 = associates["associe1"], associates["associe3"]
+    Proxy.objects.create(assembly=page, principal=a3, holder=a1)
+    Participation.objects.create(resolution=page.resolutions.first(), associate=a3, cast_by=a1)
+    sheet = {line.associate.pk: line for line in room.attendance_sheet(page, Associate.objects)}
+    assert sheet[a3.pk].status == "représenté·e par Camille Vuillet"
+    assert sheet[a3.pk].counts_for_quorum
+    assert not sheet[a1.pk].counts_for_quorum, "associe1 did not vote for herself"
