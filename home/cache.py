@@ -233,13 +233,14 @@ def fragment(
     name: str,
     build: Callable[[], object],
     *,
-    seconds: int = FRAGMENT_SECONDS,
+    seconds: int | Callable[[], int] = FRAGMENT_SECONDS,
     keep: Callable[[object], bool] | None = None,
 ):
     """`build()`, cached under the current version (menu items, organisation...), in
     the shared cache and in this process's memory; built each time while the cache is
     unreachable. The value is shared by the requests that read it: never change it.
-    `keep(value)` false: the value is used for this request only."""
+    `keep(value)` false: the value is used for this request only. `seconds` may be a
+    function, asked once the value is built."""
     if request is None:
         request = _current_request.get(None)
     if not fragments_enabled() or getattr(request, "_page_cache_down", False):
@@ -266,13 +267,22 @@ def fragment(
         value = build()
         if keep is not None and not keep(value):
             return value
+        if callable(seconds):
+            seconds = seconds()
+        if seconds <= 0:
+            return value
         _remember(version, key, value, seconds)
         try:
             store().set(key, value, seconds)
         except Exception:
             logger.exception("Page cache: fragment %s not stored.", name)
     else:
-        _remember(version, key, value, min(seconds, MEMORY_SECONDS))
+        _remember(
+            version,
+            key,
+            value,
+            MEMORY_SECONDS if callable(seconds) else min(seconds, MEMORY_SECONDS),
+        )
     return value
 
 
@@ -430,13 +440,15 @@ def _next_local_midnight(now: datetime.datetime) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time.min))
 
 
-def _seconds_to_keep(request: HttpRequest) -> int:
+def seconds_to_keep(request: HttpRequest, maximum: int) -> int:
+    """How long what `request` rendered may be kept: at most `maximum` seconds, until the
+    next local midnight, and until what the views set with `expires_by`."""
     now = timezone.now()
     limits = [_next_local_midnight(now)]
     until = getattr(request, "_page_cache_until", None)
     if until is not None:
         limits.append(until)
-    seconds = settings.PAGE_CACHE_SECONDS
+    seconds = maximum
     for limit in limits:
         seconds = min(seconds, int((limit - now).total_seconds()))
     return seconds
@@ -519,7 +531,7 @@ class PageCacheMiddleware:
         return response
 
     def _store(self, request, response, key: str, version: str) -> None:
-        seconds = _seconds_to_keep(request)
+        seconds = seconds_to_keep(request, settings.PAGE_CACHE_SECONDS)
         if seconds <= 0:
             return
         if "Cache-Control" not in response:

@@ -94,7 +94,7 @@ class HomePage(Page):
         )
         context["featured_pages"] = SimpleLazyObject(self.featured)
         # What a visitor can take part in next, from the apps that own it (home.agenda).
-        context["agenda"] = agenda.sections(request)
+        context["agenda"] = SimpleLazyObject(lambda: agenda.sections(request))
         context["latest_news"] = SimpleLazyObject(self.latest_news)
         return context
 

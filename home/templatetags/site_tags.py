@@ -163,15 +163,26 @@ class CachedNode(template.Node):
         nonce = getattr(request, "_csp_nonce", None)
         nonce_before = bool(nonce)
 
-        def for_everyone(html) -> bool:
+        def build() -> tuple[str, object]:
+            # What the part shows may end at a time (a workshop starting: expires_by).
+            html = self.nodelist.render(context)
+            return html, getattr(request, "_page_cache_until", None)
+
+        def for_everyone(value) -> bool:
+            html = value[0]
             if "csrfmiddlewaretoken" in html:
                 return False
             if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") != token_before:
                 return False
             return not nonce or (nonce_before and str(nonce) not in html)
 
-        return mark_safe(  # noqa: S308 (rendered by the template engine, escaped there)
-            page_cache.fragment(
-                request, key, lambda: self.nodelist.render(context), keep=for_everyone
-            )
+        html, until = page_cache.fragment(
+            request,
+            key,
+            build,
+            keep=for_everyone,
+            seconds=lambda: page_cache.seconds_to_keep(request, page_cache.FRAGMENT_SECONDS),
         )
+        if until is not None:
+            page_cache.expires_by(request, until)
+        return mark_safe(html)  # noqa: S308 (rendered by the template engine, escaped there)

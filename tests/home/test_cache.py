@@ -292,14 +292,14 @@ def test_a_view_can_shorten_an_entry_and_midnight_ends_every_entry(rf, settings,
     noon = timezone.make_aware(datetime.datetime(2026, 3, 2, 12, 0))
     monkeypatch.setattr(page_cache.timezone, "now", lambda: noon)
     request = rf.get("/")
-    assert page_cache._seconds_to_keep(request) == 300
+    assert page_cache.seconds_to_keep(request, 300) == 300
     page_cache.expires_by(request, noon + datetime.timedelta(seconds=40))
     page_cache.expires_by(request, noon + datetime.timedelta(seconds=90))
-    assert page_cache._seconds_to_keep(request) == 40
+    assert page_cache.seconds_to_keep(request, 300) == 40
     # Calls open and close, workshops pass, by the local date.
     before_midnight = timezone.make_aware(datetime.datetime(2026, 3, 2, 23, 59, 30))
     monkeypatch.setattr(page_cache.timezone, "now", lambda: before_midnight)
-    assert page_cache._seconds_to_keep(rf.get("/")) == 30
+    assert page_cache.seconds_to_keep(rf.get("/"), 300) == 30
 
 
 def test_the_site_still_answers_when_the_cache_is_down(client, cached, settings):
@@ -507,3 +507,20 @@ def test_without_fragments_everything_is_rendered_each_time(client, settings, de
     fetch(client, "/projets/")  # renditions made
     first = fetch(client, "/projets/")
     assert fetch(client, "/projets/").queries == first.queries > 10
+
+
+def test_the_home_page_is_kept_no_longer_than_until_the_next_workshop_starts(client, cached):
+    from projects.models import WorkshopIndexPage
+    from tests.projects.factories import WorkshopPageFactory
+
+    WorkshopPageFactory(
+        parent=WorkshopIndexPage.objects.get(),
+        title="Atelier qui commence bientôt",
+        starts_at=timezone.now() + datetime.timedelta(seconds=40),
+    )
+    page = client.get("/")
+    assert "Atelier qui commence bientôt" in page.content.decode()
+    max_age = int(page["Cache-Control"].rpartition("max-age=")[2])
+    assert 0 < max_age <= 40
+    # Served from the cache, it still says when it ends.
+    assert client.get("/")["X-Cache"] == "hit"
