@@ -1,12 +1,16 @@
 """A general assembly in a real browser: associe1 finds associe2 by name and gives them
 a proxy; once the vote opens, associe2 votes for both on a phone-sized screen and sees
-the receipt codes. axe-core on the proxy form, the voting form and the receipts."""
+the receipt codes, then the turnout on the results screen; once staff close the vote,
+the minutes PDF lists the resolutions with their results. axe-core on the proxy form,
+the voting form and the receipts."""
 
 import datetime
+import io
 import re
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
+from pypdf import PdfReader
 
 from extranet.constants import RECEIPT_ALPHABET, RECEIPT_LENGTH
 from tests.browser.axe import assert_no_axe_violations
@@ -89,4 +93,30 @@ def test_a_proxy_given_through_the_search_then_a_vote_for_both_on_a_phone(
     expect(holder.get_by_role("alert")).to_contain_text("Notez maintenant les codes")
     assert holder.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert_no_axe_violations(holder, "reçus de vote")
+
+    # The results screen: the turnout counts both ballots (her own, and Camille's through
+    # the proxy), each in its own college; no partial result while the vote is open.
+    holder.goto(extranet + assembly.url + "resultats/")
+    turnout = holder.get_by_role("table", name="Associés qui ont voté en ligne, par collège")
+    expect(turnout.get_by_role("row", name="Salariés")).to_contain_text("1")
+    expect(turnout.get_by_role("row", name="Collectivités locales")).to_contain_text("1")
+    expect(holder.get_by_text("Résultat pondéré")).to_have_count(0)
+
+    # Staff close the vote: the minutes list each resolution with its result.
+    from extranet.services import results
+
+    results.close_vote(assembly, user=None, force=True)
+    holder.reload()
+    expect(holder.get_by_role("heading", level=1)).to_have_text("Résultats des votes")
+    holder.goto(extranet + assembly.url)
+    with holder.expect_download() as download_info:
+        holder.get_by_role(
+            "link", name="Procès-verbal (généré à la clôture du vote, à signer)"
+        ).click()
+    with open(download_info.value.path(), "rb") as pdf:
+        text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.read())).pages)
+    for resolution in assembly.resolutions.all():
+        assert resolution.title in text
+    assert "Résultat pondéré" in text or "pondéré" in text
+    assert "Dominique Mercier" in text and "Camille Vuillet" in text
     phone.close()
