@@ -24,6 +24,8 @@ TITLE_MIN, TITLE_MAX = 5, 150
 DESCRIPTION_MIN, DESCRIPTION_MAX = 30, 5000
 NAME_MAX, ORGANISATION_MAX, PHONE_MAX, EMAIL_MAX = 150, 150, 30, 254
 PUBLIC_ANSWER_MAX, STAFF_NOTES_MAX = 3000, 10000
+# "Autre commune": the name typed when the commune is not in the list.
+COMMUNE_OTHER_MAX = 120
 
 phone_validator = RegexValidator(
     r"^[0-9+().\-\s]{6,30}$",

@@ -2,7 +2,9 @@
 
 One Django form, rendered once by the template: an unknown or malformed value is
 ignored (the filter is dropped), never answered with an error page. Each taxonomy is
-read once (3 queries), for the options and for the lookup of what was chosen.
+read once (3 queries), for the options and for the lookup of what was chosen. The
+communes offered are those of a published project only: the taxonomy holds every
+commune of the Jura, most without a project.
 """
 
 from django import forms
@@ -11,10 +13,14 @@ from django.utils.translation import gettext_lazy as _
 from projects.models import Commune, ProjectStatus, Theme
 
 FILTERS = {
-    # name: (model, label, empty label)
-    "theme": (Theme, _("Thème"), _("Tous les thèmes")),
-    "status": (ProjectStatus, _("Avancement"), _("Tous les stades")),
-    "commune": (Commune, _("Commune"), _("Toutes les communes")),
+    # name: (the options, label, empty label)
+    "theme": (lambda: Theme.objects.all(), _("Thème"), _("Tous les thèmes")),
+    "status": (lambda: ProjectStatus.objects.all(), _("Avancement"), _("Tous les stades")),
+    "commune": (
+        lambda: Commune.objects.filter(projects__live=True).distinct(),
+        _("Commune"),
+        _("Toutes les communes"),
+    ),
 }
 
 
@@ -29,8 +35,8 @@ class ProjectFilterForm(forms.Form):
         }
         super().__init__(kept, **kwargs)
         self.options = {}
-        for name, (model, label, empty_label) in FILTERS.items():
-            items = list(model.objects.all())
+        for name, (options, label, empty_label) in FILTERS.items():
+            items = list(options())
             self.options[name] = {item.slug: item for item in items}
             self.fields[name] = forms.ChoiceField(
                 label=label,

@@ -26,6 +26,7 @@ from projects.constants import (
     Involvement,
     phone_validator,
 )
+from projects.forms.communes import CommuneChoiceField, OtherCommuneField, clean_commune_choice
 from projects.models import Commune, Theme
 
 
@@ -82,16 +83,15 @@ class IdeaForm(ErrorSummaryMixin, forms.Form):
             "invalid_choice": _("Choisissez un thème dans la liste."),
         },
     )
-    commune = forms.ModelChoiceField(
+    commune = CommuneChoiceField(
         label=_("Commune concernée"),
-        queryset=Commune.objects.none(),
-        empty_label=_("Choisissez une commune"),
-        help_text=_("La commune où votre idée prendrait place, ou la vôtre."),
-        error_messages={
-            "required": _("Choisissez la commune concernée par votre idée."),
-            "invalid_choice": _("Choisissez une commune dans la liste."),
-        },
+        help_text=_(
+            "La commune où votre idée prendrait place, ou la vôtre. Toutes les communes du "
+            "Jura sont dans la liste ; sinon, choisissez « Autre commune »."
+        ),
+        error_messages={"invalid_choice": _("Choisissez une commune dans la liste.")},
     )
+    commune_other = OtherCommuneField()
     involvement = forms.ChoiceField(
         label=_("Comment souhaitez-vous vous impliquer ?"),
         choices=Involvement.choices,
@@ -162,7 +162,7 @@ class IdeaForm(ErrorSummaryMixin, forms.Form):
         if not themes.exists():
             themes = Theme.objects.all()
         self.fields["theme"].queryset = themes
-        self.fields["commune"].queryset = Commune.objects.all()
+        self.fields["commune"].populate(Commune.objects.only("pk", "name", "postal_code"))
         self.fields["consent_processing"].label = self._consent_label(organisation)
         self.fields[HONEYPOT_FIELD] = HoneypotField()
         self.helper = FormHelper(self)
@@ -175,6 +175,7 @@ class IdeaForm(ErrorSummaryMixin, forms.Form):
                 "description",
                 "theme",
                 "commune",
+                "commune_other",
                 "involvement",
             ),
             Fieldset(
@@ -187,6 +188,17 @@ class IdeaForm(ErrorSummaryMixin, forms.Form):
             Fieldset(_("Vos accords"), "consent_processing", "consent_contact"),
             Div(HONEYPOT_FIELD, css_class="hp-field"),
         )
+
+    def clean(self):
+        cleaned = super().clean()
+        clean_commune_choice(
+            self,
+            required_message=_(
+                "Choisissez la commune concernée par votre idée, ou « Autre commune » si elle "
+                "n'est pas dans la liste."
+            ),
+        )
+        return cleaned
 
     @staticmethod
     def _consent_label(organisation):

@@ -24,6 +24,7 @@ from home import routing
 from home.models import SectionIndexPage
 from home.privacy import in_private_section
 from projects.constants import (
+    COMMUNE_OTHER_MAX,
     DESCRIPTION_MAX,
     DESCRIPTION_MIN,
     EMAIL_MAX,
@@ -179,6 +180,7 @@ class IdeaQuerySet(models.QuerySet):
                 "call_id",
                 "commune__name",
                 "commune__postal_code",
+                "commune_other",
             )
             .order_by("-created_at", "-pk")
         )
@@ -247,6 +249,15 @@ class Idea(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="ideas",
+    )
+    commune_other = models.CharField(
+        _("autre commune"),
+        max_length=COMMUNE_OTHER_MAX,
+        blank=True,
+        help_text=_(
+            "La commune écrite par la personne quand elle n'était pas dans la liste (« Autre "
+            "commune »). Choisissez-la ci-dessus si elle existe, ou ajoutez-la aux communes."
+        ),
     )
     involvement = models.CharField(
         _("implication souhaitée"), max_length=12, choices=Involvement.choices
@@ -337,6 +348,14 @@ class Idea(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def commune_label(self) -> str:
+        """Where the idea would take place: the commune chosen in the list, else the one
+        typed under "Autre commune", else ""."""
+        if self.commune_id is not None:
+            return self.commune.name
+        return self.commune_other
 
     def clean(self):
         super().clean()

@@ -32,19 +32,43 @@ class Theme(index.Indexed, models.Model):
 
 
 class Commune(index.Indexed, models.Model):
-    """A commune of the territory."""
+    """A commune of the territory. Every commune of the Jura comes from the official
+    geographic code (`manage.py import_communes`, projects/data/communes-jura.json);
+    staff may add others and rename any."""
 
     name = models.CharField(_("nom"), max_length=120)
     slug = models.SlugField(_("identifiant"), max_length=120, unique=True)
     postal_code = models.CharField(_("code postal"), max_length=5, blank=True)
+    insee_code = models.CharField(
+        _("code INSEE"),
+        max_length=5,
+        blank=True,
+        help_text=_(
+            "Le code officiel de la commune (39300 pour Lons-le-Saunier) : il relie la "
+            "commune à la liste importée. Vide pour une commune ajoutée à la main."
+        ),
+    )
 
-    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("postal_code")]
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("postal_code"),
+        FieldPanel("insee_code"),
+    ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("commune")
         verbose_name_plural = _("communes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["insee_code"],
+                condition=~models.Q(insee_code=""),
+                name="projects_commune_unique_insee_code",
+                violation_error_message=_("Une autre commune porte déjà ce code INSEE."),
+            )
+        ]
 
     def __str__(self):
         return f"{self.name} ({self.postal_code})" if self.postal_code else self.name

@@ -44,6 +44,7 @@ def submit_idea(
     consent_contact: bool = False,
     theme: Theme | None = None,
     commune: Commune | None = None,
+    commune_other: str = "",
     organisation: str = "",
     phone: str = "",
     today: datetime.date | None = None,
@@ -71,6 +72,8 @@ def submit_idea(
             description=description,
             theme=theme,
             commune=commune,
+            # "Autre commune": kept only when no commune of the list was chosen.
+            commune_other="" if commune is not None else commune_other,
             involvement=involvement,
             name=name,
             email=email,

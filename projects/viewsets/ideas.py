@@ -88,14 +88,14 @@ class IdeaViewSet(SnippetViewSet):
         "title",
         "call",
         "status",
-        "commune",
+        Column("commune_label", label=_("Commune")),
         Column("duplicate_of", label=_("Doublon de")),
         BooleanColumn("is_published", label=_("Publiée")),
         LocalDateColumn("created_at", label=_("Reçue le")),
     ]
     filterset_class = IdeaFilterSet
     # Plain database search (icontains): the personal data stays out of the search index.
-    search_fields = ["title", "description", "name", "email"]
+    search_fields = ["title", "description", "commune_other", "name", "email"]
     search_backend_name = None
     export_filename = "idees"
     list_export = [
@@ -105,7 +105,7 @@ class IdeaViewSet(SnippetViewSet):
         "title",
         "description",
         "theme.name",
-        "commune.name",
+        "commune_label",
         "get_involvement_display",
         "name",
         "email",
@@ -125,7 +125,7 @@ class IdeaViewSet(SnippetViewSet):
         "title": _("Titre"),
         "description": _("Description"),
         "theme.name": _("Thème"),
-        "commune.name": _("Commune"),
+        "commune_label": _("Commune"),
         "get_involvement_display": _("Implication souhaitée"),
         "name": _("Nom"),
         "email": _("Courriel"),
@@ -162,6 +162,7 @@ class IdeaViewSet(SnippetViewSet):
                     FieldPanel("description"),
                     FieldPanel("theme"),
                     FieldPanel("commune"),
+                    FieldPanel("commune_other"),
                     FieldPanel("involvement"),
                 ],
                 heading=_("L'idée reçue"),

@@ -19,8 +19,11 @@ class CommuneViewSet(AddLabelMixin, SnippetViewSet):
     add_item_label = _("Ajouter une commune")
     icon = "site"
     menu_label = _("Communes")
-    list_display = ["name", "postal_code"]
-    search_fields = ["name", "postal_code"]
+    list_display = ["name", "postal_code", "insee_code"]
+    # The database's own search (icontains): postal and INSEE codes are not in the search
+    # index, and some 500 communes need none.
+    search_fields = ["name", "postal_code", "insee_code"]
+    search_backend_name = None
 
 
 class ProjectStatusViewSet(AddLabelMixin, SnippetViewSet):

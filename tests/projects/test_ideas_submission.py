@@ -159,7 +159,7 @@ BAD_FIELDS = [
     ("theme", "", "Choisissez le thème le plus proche de votre idée."),
     ("theme", "999999", "Choisissez un thème dans la liste."),
     ("theme", "pas-un-nombre", "Choisissez un thème dans la liste."),
-    ("commune", "", "Choisissez la commune concernée par votre idée."),
+    ("commune", "", "Choisissez la commune concernée par votre idée, ou « Autre commune »"),
     ("commune", "999999", "Choisissez une commune dans la liste."),
     ("involvement", None, "Dites-nous comment vous souhaitez vous impliquer."),
     ("involvement", "tout", "Choisissez une des propositions."),
