@@ -16,7 +16,7 @@ from wagtail.search import index
 
 from donations.constants import DEFAULT_MAX_AMOUNT_CENTS, MIN_AMOUNT_CENTS
 from donations.models.allocations import Allocation
-from home import routing
+from home import images, routing
 from home.blocks import BaseStreamBlock
 
 
@@ -145,6 +145,7 @@ class DonationPage(RoutablePageMixin, Page):
         donors = (
             self.donations.for_wall()
             .select_related("logo")
+            .prefetch_related(images.renditions_of("logo", "donor_logo"))
             .order_by("-received_at", "-pk")
             .only(
                 "donor_type",

@@ -14,7 +14,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from home import agenda, figures
+from home import agenda, figures, images
 from home.blocks import BaseStreamBlock, CallToActionBlock
 
 NEWS_PER_PAGE = 10
@@ -105,6 +105,7 @@ class HomePage(Page):
             .public()
             .defer_streamfields()
             .select_related("image")
+            .prefetch_related(images.renditions_of("image", "card"))
             .order_by("-date", "-pk")[:3]
         )
 
@@ -215,7 +216,7 @@ class NewsIndexPage(RoutablePageMixin, SectionIndexPage):
             .child_of(self)
             .defer_streamfields()
             .select_related("image")
-            .prefetch_related("tags")
+            .prefetch_related("tags", images.renditions_of("image", "card"))
             .order_by("-date", "-pk")
         )
 

@@ -16,25 +16,14 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
-from wagtail.images import get_image_model
 from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from home import routing
 from home.blocks import BaseStreamBlock
+from home.images import images_with
 from home.models import SectionIndexPage
-from projects.constants import (
-    CARD_RENDITION,
-    GALLERY_RENDITION,
-    HERO_RENDITION,
-    LOGO_RENDITION,
-)
-
-
-def images_with(*filter_specs: str) -> QuerySet:
-    """Images with the renditions the templates will ask for, fetched in one more query."""
-    return get_image_model().objects.prefetch_renditions(*filter_specs)
 
 
 def related_ids(related) -> QuerySet | list[int]:
@@ -69,7 +58,7 @@ class ProjectPageQuerySet(PageQuerySet):
             .prefetch_related(
                 "themes",
                 "communes",
-                Prefetch("hero_image", queryset=images_with(CARD_RENDITION)),
+                Prefetch("hero_image", queryset=images_with("card")),
             )
         )
 
@@ -225,10 +214,15 @@ class ProjectPage(RoutablePageMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         workshops = self.public_workshops()
         lineage = self.lineage(workshops=workshops)
-        context.update(
-            hero=images_with(HERO_RENDITION).filter(pk=self.hero_image_id).first()
+        # The hero is also the page's image in link previews (home/templatetags/meta_tags.py).
+        hero = (
+            images_with("project_hero", "share").filter(pk=self.hero_image_id).first()
             if self.hero_image_id
-            else None,
+            else None
+        )
+        context.update(
+            hero=hero,
+            share_image=hero,
             themes=list(self.themes.all()),
             communes=list(self.communes.all()),
             lineage=lineage,
@@ -238,12 +232,12 @@ class ProjectPage(RoutablePageMixin, Page):
             ),
             partners=list(
                 self.partners.all().prefetch_related(
-                    Prefetch("logo", queryset=images_with(LOGO_RENDITION))
+                    Prefetch("logo", queryset=images_with("partner_logo"))
                 )
             ),
             gallery=list(
                 self.gallery_images.all().prefetch_related(
-                    Prefetch("image", queryset=images_with(GALLERY_RENDITION))
+                    Prefetch("image", queryset=images_with("gallery"))
                 )
             ),
             related=list(
