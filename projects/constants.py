@@ -13,11 +13,17 @@ PROJECTS_PER_PAGE = 12
 WORKSHOPS_PER_PAGE = 12
 IDEAS_PER_PAGE = 10
 
+# Rendition filter specs used by the templates: prefetched with the images they belong to.
+CARD_RENDITION = "fill-480x270"
+HERO_RENDITION = "fill-1200x600"
+GALLERY_RENDITION = "fill-600x400"
+LOGO_RENDITION = "max-200x100"
+
 # Ideas: length bounds shared by the model, the public form and the admin form --------
 TITLE_MIN, TITLE_MAX = 5, 150
 DESCRIPTION_MIN, DESCRIPTION_MAX = 30, 5000
 NAME_MAX, ORGANISATION_MAX, PHONE_MAX, EMAIL_MAX = 150, 150, 30, 254
-PUBLIC_ANSWER_MAX, STAFF_NOTES_MAX = 3000, 10000
+PUBLIC_ANSWER_MAX, PERSONAL_MESSAGE_MAX, STAFF_NOTES_MAX = 3000, 3000, 10000
 # "Autre commune": the name typed when the commune is not in the list.
 COMMUNE_OTHER_MAX = 120
 
@@ -52,9 +58,9 @@ REGISTRANT_ORGANISATION_MAX = 150
 
 
 class RegistrationStatus(models.TextChoices):
-    CONFIRMED = "confirmed", _("inscrit")
+    CONFIRMED = "confirmed", _("inscrit·e")
     WAITING = "waiting", _("liste d'attente")
-    CANCELLED = "cancelled", _("annulé")
+    CANCELLED = "cancelled", _("annulé·e")
 
 
 # Session key holding the status of the registration just made (post/redirect/get).

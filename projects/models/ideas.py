@@ -30,6 +30,7 @@ from projects.constants import (
     EMAIL_MAX,
     NAME_MAX,
     ORGANISATION_MAX,
+    PERSONAL_MESSAGE_MAX,
     PHONE_MAX,
     PUBLIC_ANSWER_MAX,
     STAFF_NOTES_MAX,
@@ -283,8 +284,19 @@ class Idea(models.Model):
         max_length=PUBLIC_ANSWER_MAX,
         validators=[MaxLengthValidator(PUBLIC_ANSWER_MAX)],
         help_text=_(
-            "La raison du statut, en quelques phrases : envoyée à la personne si elle a accepté "
-            "d'être recontactée, et affichée si l'idée est publiée."
+            "Pour tout le monde : la raison du statut, en quelques phrases, affichée sous "
+            "l'idée sur la page de l'appel quand elle est publiée. Jamais envoyée par courriel."
+        ),
+    )
+    personal_message = models.TextField(
+        _("message personnel à la personne"),
+        blank=True,
+        max_length=PERSONAL_MESSAGE_MAX,
+        validators=[MaxLengthValidator(PERSONAL_MESSAGE_MAX)],
+        help_text=_(
+            "Pour la personne seule : envoyé par courriel avec le nouveau statut si elle a "
+            "accepté d'être recontactée (« Merci Marie, on vous attend à l'atelier »). "
+            "Jamais publié."
         ),
     )
     staff_notes = models.TextField(

@@ -119,7 +119,8 @@ def save_staff_edit(*, idea: Idea) -> Idea:
 
     The stored row is locked and compared with `idea`: a new duplicate link relinks
     the duplicates (see `mark_duplicate`), a new status emails the submitter when
-    they agreed to be contacted. Everything else is saved as typed.
+    they agreed to be contacted (with the personal message, never the public answer).
+    Everything else is saved as typed.
     """
     with transaction.atomic():
         stored = Idea.objects.select_for_update().get(pk=idea.pk)
@@ -134,17 +135,26 @@ def save_staff_edit(*, idea: Idea) -> Idea:
     return idea
 
 
-def change_idea_status(*, idea: Idea, status: str, public_answer: str | None = None) -> Idea:
-    """Move an idea to a new status, with its public answer.
+def change_idea_status(
+    *,
+    idea: Idea,
+    status: str,
+    public_answer: str | None = None,
+    personal_message: str | None = None,
+) -> Idea:
+    """Move an idea to a new status, with its public answer and a personal message.
 
-    The submitter is emailed the new status and the public answer only when they
-    agreed to be contacted (consent_contact), and only when the status changed.
+    The public answer is shown under the idea once published; the personal message is
+    for the submitter alone: emailed with the new status when they agreed to be
+    contacted (consent_contact), and only when the status changed, never published.
     """
     if status not in Idea.Status.values:
         raise ValidationError({"status": _("Statut inconnu.")})
     idea.status = status
     if public_answer is not None:
         idea.public_answer = public_answer
+    if personal_message is not None:
+        idea.personal_message = personal_message
     return save_staff_edit(idea=idea)
 
 

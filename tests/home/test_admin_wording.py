@@ -66,6 +66,7 @@ def test_the_page_listing_says_statut_not_status(staff_client, demo_site):
 
 def test_no_listing_of_the_admin_says_ajouter_un_e(staff_client):
     listings = {
+        reverse("wagtailsnippets_projects_idea:list"): "Ajouter une idée",
         reverse("wagtailsnippets_projects_workshopregistration:list"): "Ajouter une inscription",
         reverse("wagtailsnippets_projects_theme:list"): "Ajouter un thème",
         reverse("wagtailsnippets_projects_commune:list"): "Ajouter une commune",

@@ -51,6 +51,7 @@ def admin_post_data(idea, **overrides):
     data = {
         "status": idea.status,
         "public_answer": idea.public_answer,
+        "personal_message": idea.personal_message,
         "assigned_to": idea.assigned_to_id or "",
         "staff_notes": idea.staff_notes,
         "duplicate_of": idea.duplicate_of_id or "",
@@ -75,21 +76,27 @@ def admin_post_data(idea, **overrides):
 # --- status changes and their email ---------------------------------------------------
 
 
-def test_status_change_emails_the_public_answer_when_the_submitter_agreed(
+def test_status_change_emails_the_personal_message_when_the_submitter_agreed(
     call, django_capture_on_commit_callbacks
 ):
     idea = IdeaFactory(call=call, consent_contact=True, email="camille@example.org")
     with django_capture_on_commit_callbacks(execute=True):
-        change_idea_status(idea=idea, status=Idea.Status.RETAINED, public_answer=ANSWER)
+        change_idea_status(
+            idea=idea,
+            status=Idea.Status.RETAINED,
+            public_answer="Retenue pour l'atelier « Mobilités ».",
+            personal_message=ANSWER,
+        )
 
     idea.refresh_from_db()
-    assert idea.status == Idea.Status.RETAINED and idea.public_answer == ANSWER
+    assert idea.status == Idea.Status.RETAINED and idea.personal_message == ANSWER
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["camille@example.org"]
     assert message.subject == f"Votre idée « {idea.title} » : retenue"
     assert "elle est désormais retenue" in message.body
-    assert ANSWER in message.body
+    assert ANSWER in message.body and html.escape(ANSWER) in message.alternatives[0].content
+    assert "Retenue pour l'atelier" not in message.body, "the public answer is not the email"
     assert message.reply_to == ["contact@example.org"]
     email = OutboxEmail.objects.about(idea).get(kind="projects.idea_status_changed")
     assert email.state == OutboxEmail.State.SENT
@@ -100,7 +107,7 @@ def test_status_change_sends_nothing_without_consent_to_be_contacted(
 ):
     idea = IdeaFactory(call=call, consent_contact=False)
     with django_capture_on_commit_callbacks(execute=True):
-        change_idea_status(idea=idea, status=Idea.Status.NOT_RETAINED, public_answer=ANSWER)
+        change_idea_status(idea=idea, status=Idea.Status.NOT_RETAINED, personal_message=ANSWER)
     idea.refresh_from_db()
     assert idea.status == Idea.Status.NOT_RETAINED
     assert not mail.outbox
@@ -127,7 +134,8 @@ def test_admin_edit_routes_the_status_change_through_the_service(
     data = admin_post_data(
         idea,
         status=Idea.Status.RETAINED,
-        public_answer=ANSWER,
+        public_answer="Retenue : elle rejoint l'atelier « Mobilités ».",
+        personal_message=ANSWER,
         staff_notes="Appeler Camille avant l'atelier.",
         assigned_to=staff.pk,
         is_published="on",
@@ -138,7 +146,8 @@ def test_admin_edit_routes_the_status_change_through_the_service(
     assert response.status_code == 302, response.content.decode()[:3000]
     idea.refresh_from_db()
     assert idea.status == Idea.Status.RETAINED
-    assert idea.public_answer == ANSWER
+    assert idea.public_answer == "Retenue : elle rejoint l'atelier « Mobilités »."
+    assert idea.personal_message == ANSWER
     assert idea.staff_notes == "Appeler Camille avant l'atelier."
     assert idea.assigned_to == staff and idea.is_published
     assert len(mail.outbox) == 1

@@ -433,7 +433,7 @@ def test_admin_lists_filters_searches_and_exports_registrations(staff_client, wo
     assert "alix@example.org" in text and "Camille Roux" not in text
     statuses = {row["Nom"]: row["Statut"] for row in csv_rows(text)}
     assert statuses == {
-        "Alix Dupont": WorkshopRegistration.Status.CONFIRMED.label,
+        "Alix Dupont": "inscrit·e",
         "Bea Martin": "liste d'attente",
     }, "the French labels, never `waiting`"
     header, rows = xlsx_table(xlsx)
