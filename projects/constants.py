@@ -13,12 +13,6 @@ PROJECTS_PER_PAGE = 12
 WORKSHOPS_PER_PAGE = 12
 IDEAS_PER_PAGE = 10
 
-# Rendition filter specs used by the templates: prefetched with the images they belong to.
-CARD_RENDITION = "fill-480x270"
-HERO_RENDITION = "fill-1200x600"
-GALLERY_RENDITION = "fill-600x400"
-LOGO_RENDITION = "max-200x100"
-
 # Ideas: length bounds shared by the model, the public form and the admin form --------
 TITLE_MIN, TITLE_MAX = 5, 150
 DESCRIPTION_MIN, DESCRIPTION_MAX = 30, 5000
