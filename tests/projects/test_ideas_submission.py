@@ -101,8 +101,10 @@ def test_valid_submission_is_stored_then_acknowledged_and_notified(
     assert idea.consent_processing and idea.consent_contact
     assert idea.status == Idea.Status.RECEIVED and not idea.is_published
 
-    # The emails left only after the commit, through the background task.
-    assert len(callbacks) == 2
+    # The emails left only after the commit, through the background task (the other
+    # callback replaces the page cache's version: the home page counts the ideas).
+    emails = [cb for cb in callbacks if "queue_email" in getattr(cb, "__qualname__", "")]
+    assert len(emails) == 2
     assert sorted(message.to[0] for message in mail.outbox) == [
         "camille@example.org",
         "equipe@example.org",
