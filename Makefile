@@ -17,7 +17,7 @@ UV_VERSION := 0.13.8
 UV_COMPILE = $(VENV)/bin/uv pip compile pyproject.toml --universal --python-version 3.12 \
 	--generate-hashes --custom-compile-command "make lock" --quiet
 
-.PHONY: run test install install-dev browser-deps services lint format check-migrations worker bench lock clean stripe-double
+.PHONY: run test install install-dev browser-deps services lint format check-migrations worker bench lighthouse lock clean stripe-double
 
 $(VENV)/.created:
 	@python=$$(bin/find-python) || exit 1; \
@@ -76,6 +76,12 @@ worker: install
 # PostgreSQL, Redis, gunicorn and wrk: README, "Mesures".
 bench: install
 	$(PY) bench/serve.py $(BENCH_ARGS)
+
+# Lighthouse's four scores on the home page, a project page, the open call and the donation
+# page, served as in production on 127.0.0.1 (bench/lighthouse.py; README, "Lighthouse").
+# Needs Debian's nodejs, npm and chromium; Lighthouse itself is pinned in bench/lighthouse/.
+lighthouse: install
+	$(PY) bench/lighthouse.py $(LIGHTHOUSE_ARGS)
 
 # Try gifts without Stripe (README, "Essayer les dons sans Stripe"): the tests' local Stripe
 # double, whose "Payer" posts signed events to the site's webhook. Needs only `stripe`
