@@ -115,6 +115,9 @@ def start_app_server(name: str, tmp_path: Path, *, workers: int = 1, **environ: 
         GUNICORN_BIND=f"127.0.0.1:{port}",
         WEB_CONCURRENCY=str(workers),
         BASE_URL=url,
+        # Without Redis, the page cache is a folder shared by the servers of one machine:
+        # this test's own.
+        PAGE_CACHE_DIR=str(tmp_path / "page-cache"),
         **environ,
     )
     gunicorn = str(Path(sys.executable).with_name("gunicorn"))

@@ -70,17 +70,23 @@ class Visitor:
     cookies: dict[str, str] = field(default_factory=dict)
 
     def get(self, base: str, path: str):
-        return self._keep(request(base, "GET", path, headers=self._headers()))
+        answer = self._keep(request(base, "GET", path, headers=self._headers()))
+        answer.path = path
+        return answer
 
     def post_form(self, base: str, path: str, data: dict, *, form_field: str):
         """Read the form on `path` (CSRF token included), fill it in and send it."""
-        page = self.get(base, path)
+        return self.post_form_from(base, self.get(base, path), data, form_field=form_field)
+
+    def post_form_from(self, base: str, page, data: dict, *, form_field: str):
+        """Send the form of a page already read (hidden fields as given, plus `data`)."""
         reader = FormReader()
         reader.feed(page.text)
         form = next(form for form in reader.forms if form_field in form.names)
         body = urllib.parse.urlencode({**form.fields, **data})
         headers = {**self._headers(), "Content-Type": "application/x-www-form-urlencoded"}
-        return self._keep(request(base, "POST", form.action or path, body=body, headers=headers))
+        action = form.action or page.path
+        return self._keep(request(base, "POST", action, body=body, headers=headers))
 
     def _headers(self) -> dict:
         return {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
