@@ -7,10 +7,13 @@ queries of a page does not grow with the number of projects, workshops or ideas.
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
+from operator import getitem
 
 from django.db import models
 from django.db.models import Prefetch, QuerySet, Sum
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
@@ -99,6 +102,20 @@ class LineageStep:
     @property
     def kind_label(self) -> str:
         return {"idea": "Idée", "workshop": "Atelier", "milestone": "Étape"}[self.kind]
+
+
+# What a project's page shows besides its own fields (ProjectPage.story).
+STORY = (
+    "hero",
+    "share_image",
+    "themes",
+    "communes",
+    "lineage",
+    "origins",
+    "partners",
+    "gallery",
+    "related",
+)
 
 
 class ProjectPage(RoutablePageMixin, Page):
@@ -212,6 +229,15 @@ class ProjectPage(RoutablePageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        # Read only when the template renders them: its cached parts ({% cached %}, the
+        # page's body and head) do not.
+        story = SimpleLazyObject(self.story)
+        context.update({name: SimpleLazyObject(partial(getitem, story, name)) for name in STORY})
+        return context
+
+    def story(self) -> dict:
+        """The parts of the page named in STORY, read from the database."""
+        context = {}
         workshops = self.public_workshops()
         lineage = self.lineage(workshops=workshops)
         # The hero is also the page's image in link previews (home/templatetags/meta_tags.py).
