@@ -26,6 +26,13 @@ def double(site_url, settings):
         settings.STRIPE_SECRET_KEY = "sk_test_browser"
         settings.STRIPE_WEBHOOK_SECRET = "whsec_browser"
         settings.STRIPE_API_BASE = double.url
+        # The page's policy lets its form lead to the payment page, as the settings do at
+        # startup for STRIPE_API_BASE (here known only now): Chromium enforces form-action
+        # on the redirect that follows the POST.
+        settings.SECURE_CSP = {
+            **settings.SECURE_CSP,
+            "form-action": [*settings.SECURE_CSP["form-action"], double.url],
+        }
         settings.BASE_URL = site_url  # Stripe's return addresses are built from it
         # Plain HTTP on the live server: the cookies must come back, as in dev.
         settings.SESSION_COOKIE_SECURE = False
