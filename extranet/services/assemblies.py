@@ -290,10 +290,7 @@ def withdraw_proxy(assembly: GeneralAssemblyPage, *, principal: Associate, user=
         )
     if proxy_used(assembly, principal):
         raise ProxyRefused(
-            _(
-                "%(holder)s a déjà voté pour vous : la procuration a servi et ne se retire "
-                "plus."
-            )
+            _("%(holder)s a déjà voté pour vous : la procuration a servi et ne se retire plus.")
             % {"holder": proxy.holder},
             code="used",
         )
