@@ -78,6 +78,16 @@ def phrase(rng: random.Random) -> tuple[str, str]:
     return title, sentence
 
 
+def images() -> list:
+    """The demo's drawn images, shared by the generated pages (renditions made once)."""
+    return [
+        ensure_image("Collines du Jura", "Illustration : collines boisées du Jura.", "forest"),
+        ensure_image("Lac du Jura", "Illustration : un lac entre deux crêtes.", "lake"),
+        ensure_image("Prairie", "Illustration : une prairie en fleurs.", "meadow"),
+        ensure_image("Atelier", "Illustration : un atelier en terre cuite.", "clay"),
+    ]
+
+
 def existing(model, parent: Page) -> int:
     return model.objects.child_of(parent).filter(slug__startswith=PREFIX).count()
 
@@ -133,11 +143,7 @@ def load_news(home: HomePage, scale: int) -> int:
         return 0
     wanted = NEWS_PER_SCALE * scale
     have = existing(NewsPage, index)
-    images = [
-        ensure_image("Collines du Jura", "Illustration : collines boisées du Jura.", "forest"),
-        ensure_image("Lac du Jura", "Illustration : un lac entre deux crêtes.", "lake"),
-        ensure_image("Prairie", "Illustration : une prairie en fleurs.", "meadow"),
-    ]
+    pictures = images()
     rng = random.Random(have)  # noqa: S311 (demo text, not a secret)
     pages = []
     for number in range(have, wanted):
@@ -149,7 +155,7 @@ def load_news(home: HomePage, scale: int) -> int:
                 slug=f"{PREFIX}actualite-{number + 1:05d}",
                 date=day,
                 intro=sentence,
-                image=images[number % len(images)],
+                image=pictures[number % len(pictures)],
                 body=[("paragraph", f"<p>{sentence}</p>"), ("paragraph", f"<p>{sentence}</p>")],
                 first_published_at=timezone.make_aware(
                     datetime.datetime.combine(day, datetime.time(9))

@@ -7,8 +7,7 @@ import random
 
 from django.utils import timezone
 
-from home.demo.images import ensure_image
-from home.demo.scale import PREFIX, bulk_add_children, existing, phrase
+from home.demo.scale import PREFIX, bulk_add_children, existing, images, phrase
 from projects.models import (
     CallForIdeasPage,
     Commune,
@@ -39,11 +38,7 @@ def load_projects(home, scale: int) -> int:
     themes = list(Theme.objects.all())
     communes = list(Commune.objects.order_by("pk")[:60])
     statuses = list(ProjectStatus.objects.all())
-    images = [
-        ensure_image("Collines du Jura", "Illustration : collines boisées du Jura.", "forest"),
-        ensure_image("Lac du Jura", "Illustration : un lac entre deux crêtes.", "lake"),
-        ensure_image("Atelier", "Illustration : un atelier en terre cuite.", "clay"),
-    ]
+    pictures = images()
     rng = random.Random(have)  # noqa: S311 (demo text, not a secret)
     pages = []
     for number in range(have, wanted):
@@ -53,7 +48,7 @@ def load_projects(home, scale: int) -> int:
                 title=f"{title} ({number + 1})",
                 slug=f"{PREFIX}projet-{number + 1:05d}",
                 summary=sentence,
-                hero_image=images[number % len(images)],
+                hero_image=pictures[number % len(pictures)],
                 hero_image_alt="",
                 body=[("paragraph", f"<p>{sentence}</p>")],
                 sector="Économie circulaire",

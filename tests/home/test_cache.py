@@ -260,6 +260,18 @@ def test_the_organisation_settings_show_at_once_in_the_footer(client, cached):
     assert page["X-Cache"] == "miss" and b"03 84 12 34 56" in page.content
 
 
+def send_idea(call, title: str):
+    return submit_idea(
+        call=call,
+        title=title,
+        description="Une idée pour le territoire, décrite en quelques phrases.",
+        involvement="contribute",
+        name="Camille Martin",
+        email="camille@example.org",
+        consent_processing=True,
+    )
+
+
 def ideas_figure(response) -> str:
     figure = KeyFigure.objects.get(source="ideas")
     text = response.content.decode()
@@ -273,15 +285,7 @@ def test_an_idea_received_refreshes_the_home_figures(client, open_call):
     count = KeyFigure.objects.get(source="ideas").value
     assert f"{count}" in ideas_figure(before)
 
-    submit_idea(
-        call=open_call,
-        title="Une ressourcerie à Saint-Claude",
-        description="Réparer et revendre ce que les habitants ne veulent plus jeter.",
-        involvement="contribute",
-        name="Camille Martin",
-        email="camille@example.org",
-        consent_processing=True,
-    )
+    send_idea(open_call, "Une ressourcerie à Saint-Claude")
     after = fetch(client, "/")
     assert after["X-Cache"] == "miss"
     assert f"{count + 1}" in ideas_figure(after)
@@ -350,15 +354,7 @@ def test_a_cdn_is_told_to_purge_the_home_page_when_an_idea_arrives(
         }
     }
     with django_capture_on_commit_callbacks(execute=True):
-        submit_idea(
-            call=open_call,
-            title="Un atelier vélo à Morez",
-            description="Apprendre à réparer son vélo avec des bénévoles du quartier.",
-            involvement="contribute",
-            name="Camille Martin",
-            email="camille@example.org",
-            consent_processing=True,
-        )
+        send_idea(open_call, "Un atelier vélo à Morez")
     assert ("/", "clusterjura.example") in _PurgeRecorder.seen
 
 
@@ -457,15 +453,7 @@ def test_the_figures_are_counted_again_when_an_idea_arrives(client, fragments, o
     count = KeyFigure.objects.get(source="ideas").value
     fetch(client, "/")
     assert fetch(client, "/").queries <= 2  # the figures came from the cache
-    submit_idea(
-        call=open_call,
-        title="Un jardin partagé à Morez",
-        description="Des parcelles pour les habitants du quartier, et des ateliers.",
-        involvement="contribute",
-        name="Camille Martin",
-        email="camille@example.org",
-        consent_processing=True,
-    )
+    send_idea(open_call, "Un jardin partagé à Morez")
     assert f"{count + 1}" in ideas_figure(client.get("/"))
 
 
