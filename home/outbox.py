@@ -4,10 +4,12 @@
                         kind="app.name", about=obj)   # inside the transaction that causes it
     send_due_emails()                                 # what `manage.py send_emails` runs
 
-`queue_email` renders `<template>.txt` (and `<template>.html` when it exists),
-writes an `OutboxEmail` row in the caller's transaction, and queues its sending
-for after the commit (`home.tasks.send_outbox_email`: lease, retries, failure state).
-If the transaction rolls back, no email exists and none is sent.
+`queue_email` renders `<template>.txt` (and `<template>.html` when it exists), with
+French no-break spaces before `: ; ! ?` and inside « » in the subject and both bodies
+(home.typography: addresses and HTML tags are left alone), writes an `OutboxEmail`
+row in the caller's transaction, and queues its sending for after the commit
+(`home.tasks.send_outbox_email`: lease, retries, failure state). If the transaction
+rolls back, no email exists and none is sent.
 """
 
 import base64
@@ -22,6 +24,7 @@ from django.utils import timezone
 from home.models import OutboxEmail
 from home.tasks import LEASE, send_outbox_email
 from home.text import one_line
+from home.typography import french_spacing, french_spacing_html
 
 logger = logging.getLogger(__name__)
 
@@ -47,16 +50,17 @@ def queue_email(
     `attachments` are (filename, content, mimetype). Everything typed by the public is
     escaped in the HTML body by the template engine; the subject is kept to one line.
     """
-    body_text = render_to_string(f"{template}.txt", context).strip() + "\n"
+    body_text = french_spacing(render_to_string(f"{template}.txt", context).strip()) + "\n"
     try:
-        body_html = render_to_string(f"{template}.html", context)
+        body_html = french_spacing_html(render_to_string(f"{template}.html", context))
     except TemplateDoesNotExist:
         body_html = ""
     email = OutboxEmail(
         kind=kind,
         to=to,
         reply_to=reply_to or "",
-        subject=one_line(subject, SUBJECT_MAX),
+        # After one_line, which folds every kind of space into a plain one.
+        subject=french_spacing(one_line(subject, SUBJECT_MAX)),
         body_text=body_text,
         body_html=body_html,
         attachments=[

@@ -74,7 +74,10 @@ def test_register_to_a_full_workshop_and_land_on_the_waiting_list(page: Page, si
     page.get_by_label("Adresse électronique").fill("pas-une-adresse")
     page.get_by_role("button", name="Rejoindre la liste d'attente").click()
     expect(page.get_by_role("alert").first).to_contain_text("pas encore enregistrée")
-    expect(page.get_by_text("Cette adresse électronique n'est pas valide")).to_be_visible()
+    # The message under the field (the error summary above the form repeats it as a link).
+    expect(page.locator("#id_email_error")).to_contain_text(
+        "Cette adresse électronique n'est pas valide"
+    )
     expect(page.get_by_label("Nom et prénom")).to_have_value("Sacha Essai")
     assert_no_axe_violations(page, "inscription avec erreurs")
 

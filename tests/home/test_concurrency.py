@@ -225,7 +225,7 @@ def test_simultaneous_registrations_for_the_last_place_give_one_place_and_a_wait
 def test_simultaneous_ideas_are_all_stored(server):
     index = CallForIdeasIndexPageFactory(parent=site_home(), slug="appels-concurrence")
     theme = ThemeFactory(name="Mobilités", slug="mobilites")
-    CommuneFactory(name="Morez", slug="morez", postal_code="39400")
+    morez = CommuneFactory(name="Morez", slug="morez", postal_code="39400")
     call = CallForIdeasPageFactory(parent=index, title="Appel simultané", slug="appel-simultane")
     call.themes.set([theme])
     call.save_revision().publish()
@@ -244,6 +244,7 @@ def test_simultaneous_ideas_are_all_stored(server):
             description="Une navette partagée entre les villages du Haut-Jura, le samedi.",
             name=f"Personne {n}",
             email=f"simultane{n}@example.org",
+            commune=str(morez.pk),  # the list's first option is "Autre commune"
         )
         submissions.append((v, data))
     answers = post_together(server, call.url, submissions)

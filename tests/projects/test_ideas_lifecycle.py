@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from home import figures
 from home.models import OutboxEmail
+from home.typography import french_spacing, french_spacing_html
 from projects.models import Idea
 from projects.services.ideas import change_idea_status, mark_duplicate
 from tests.exports import csv_rows, csv_text, xlsx_rows, xlsx_table
@@ -93,9 +94,11 @@ def test_status_change_emails_the_personal_message_when_the_submitter_agreed(
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["camille@example.org"]
-    assert message.subject == f"Votre idée « {idea.title} » : retenue"
+    # French no-break spaces in every email (home.outbox).
+    assert message.subject == french_spacing(f"Votre idée « {idea.title} » : retenue")
     assert "elle est désormais retenue" in message.body
-    assert ANSWER in message.body and html.escape(ANSWER) in message.alternatives[0].content
+    assert french_spacing(ANSWER) in message.body
+    assert french_spacing_html(html.escape(ANSWER)) in message.alternatives[0].content
     assert "Retenue pour l'atelier" not in message.body, "the public answer is not the email"
     assert message.reply_to == ["contact@example.org"]
     email = OutboxEmail.objects.about(idea).get(kind="projects.idea_status_changed")
@@ -151,7 +154,7 @@ def test_admin_edit_routes_the_status_change_through_the_service(
     assert idea.staff_notes == "Appeler Camille avant l'atelier."
     assert idea.assigned_to == staff and idea.is_published
     assert len(mail.outbox) == 1
-    assert ANSWER in mail.outbox[0].body
+    assert french_spacing(ANSWER) in mail.outbox[0].body
     assert "Appeler Camille" not in mail.outbox[0].body  # staff notes stay private
     assert "publiée, sans votre nom" in mail.outbox[0].body
 

@@ -40,7 +40,11 @@ def test_index_lists_open_then_upcoming_then_closed_calls(client, index):
     assert text.index("Appels ouverts") < text.index("Appel ouvert") < text.index("Bientôt ouverts")
     assert text.index("Bientôt ouverts") < text.index("Appel à venir") < text.index("Appels clos")
     assert text.index("Appels clos") < text.index("Appel clos")
-    assert 'Proposer une idée<span class="visually-hidden"> à l\'appel « Appel ouvert »' in text
+    # Cards get French no-break spaces inside « ».
+    assert (
+        'Proposer une idée<span class="visually-hidden"> à l\'appel «\u00a0Appel ouvert\u00a0»'
+        in text
+    )
 
 
 def test_index_without_open_call_says_so(client, index):

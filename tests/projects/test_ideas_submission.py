@@ -466,7 +466,7 @@ def test_closed_call_shows_what_came_of_it(client, index):
     text = page_text(client.get(call.url))
     assert "Cet appel est clos" in text
     assert "Ce qui en est sorti" in text
-    assert "Deux pistes retenues : covoiturage et vélos." in text
+    assert "Deux pistes retenues\u00a0: covoiturage et vélos." in text  # French spacing
 
 
 def test_call_is_open_through_its_last_day_in_paris(index, monkeypatch):

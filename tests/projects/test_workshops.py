@@ -100,7 +100,7 @@ def test_index_cards_show_places_left_or_waiting_list(client, workshops, worksho
     html = client.get("/ateliers/").text
 
     assert "29 places disponibles" in html
-    assert "Complet : inscription sur liste d'attente" in html
+    assert "Complet\u00a0: inscription sur liste d'attente" in html  # French spacing
 
 
 # The page ----------------------------------------------------------------------------
@@ -305,7 +305,8 @@ def test_bad_input_re_renders_with_french_messages(client, workshop, data, messa
 
     assert response.status_code == 200
     assert message in response.text
-    assert "Votre inscription n'est pas encore enregistrée." in response.text
+    # The error summary, as on every form of the site: what has not happened, what to fix.
+    assert "Votre inscription n'est pas encore enregistrée : 1 point à corriger" in response.text
     assert 'role="alert"' in response.text
     assert not WorkshopRegistration.objects.exists()
     assert mail.outbox == []
