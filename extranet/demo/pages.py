@@ -21,6 +21,7 @@ from extranet.constants import (
     ResolutionKind,
     ResolutionOutcome,
 )
+from extranet.demo.people import ensure_colleges
 from extranet.models import (
     AssemblyDocument,
     AssemblyEvent,
@@ -263,6 +264,7 @@ def _next_assembly(assemblies):
     held_at = timezone.localtime(now + datetime.timedelta(days=21)).replace(
         hour=18, minute=30, second=0, microsecond=0
     )
+    ensure_colleges()  # a flushed test database has lost the seeded colleges
     colleges = {college.slug: college for college in College.objects.all()}
     page, was_created = ensure_child(
         assemblies,
