@@ -30,7 +30,16 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "clusterjura.fr",
     "EMAIL_HOST": "smtp.example.org",
 }
-CLEARED = {"DEBUG", "SECRET_KEY", "DATABASE_URL", "REDIS_URL", "SECURE_SSL_REDIRECT"}
+# DJANGO_ALLOW_ASYNC_UNSAFE is set by the browser tests' process (Playwright), never
+# in production: the subprocess must not inherit it (check --deploy reports it).
+CLEARED = {
+    "DEBUG",
+    "SECRET_KEY",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "SECURE_SSL_REDIRECT",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+}
 
 
 def manage(*args: str, **environ: str) -> subprocess.CompletedProcess:
