@@ -161,6 +161,13 @@ class AssociateQuerySet(models.QuerySet):
         associates by that day. One associate, one vote, whatever their capital."""
         return self.filter(status=AssociateStatus.ACTIVE, member_since__lte=on)
 
+    def voting_at(self, assembly) -> "AssociateQuerySet":
+        """The associates with voting rights at `assembly` (on its local date): those
+        convened, and the quorum's denominator."""
+        from django.utils import timezone  # noqa: PLC0415
+
+        return self.with_voting_rights(timezone.localdate(assembly.held_at))
+
     def with_holdings(self) -> "AssociateQuerySet":
         """Each associate with its balances as columns (the admin listing, the export)."""
         prefix = "movements__"

@@ -48,7 +48,7 @@ class Check:
 
 def convened_associates(assembly: GeneralAssemblyPage):
     """Who is convened: the associates with voting rights on the assembly's day."""
-    return Associate.objects.with_voting_rights(timezone.localdate(assembly.held_at))
+    return Associate.objects.voting_at(assembly)
 
 
 def days_before(assembly: GeneralAssemblyPage, today: datetime.date | None = None) -> int:

@@ -349,7 +349,7 @@ def resolution_counts(assembly: GeneralAssemblyPage) -> dict[int, dict[int, Coun
 
 def voting_rights(assembly: GeneralAssemblyPage):
     """The associates with voting rights at this assembly (the quorum's denominator)."""
-    return Associate.objects.with_voting_rights(timezone.localdate(assembly.held_at))
+    return Associate.objects.voting_at(assembly)
 
 
 @dataclass

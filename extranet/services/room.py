@@ -11,7 +11,6 @@ not vote online on that resolution).
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from extranet.constants import AssemblyEventKind
@@ -102,11 +101,7 @@ def set_presence(
 ) -> None:
     """Tick or untick an associate on the attendance sheet (idempotent)."""
     _ensure_open(assembly)
-    if (
-        not Associate.objects.with_voting_rights(timezone.localdate(assembly.held_at))
-        .filter(pk=associate.pk)
-        .exists()
-    ):
+    if not Associate.objects.voting_at(assembly).filter(pk=associate.pk).exists():
         raise RoomRefused(_("Cet associé n'a pas le droit de vote à cette assemblée."))
     with transaction.atomic():
         if present:
