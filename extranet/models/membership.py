@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, F, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -164,8 +165,6 @@ class AssociateQuerySet(models.QuerySet):
     def voting_at(self, assembly) -> "AssociateQuerySet":
         """The associates with voting rights at `assembly` (on its local date): those
         convened, and the quorum's denominator."""
-        from django.utils import timezone  # noqa: PLC0415
-
         return self.with_voting_rights(timezone.localdate(assembly.held_at))
 
     def with_holdings(self) -> "AssociateQuerySet":
